@@ -15,6 +15,13 @@ import * as hdr from 'hdr-histogram-js';
 const HIGHEST_TRACKABLE_NS = 3_600_000_000_000;
 const NS_PER_MS = 1_000_000;
 
+/** hdr-histogram-js's JsHistogram iterator (not in its public typings). */
+interface RecordedValuesIterator {
+  reset(): void;
+  hasNext(): boolean;
+  next(): { valueIteratedTo: number; countAtValueIteratedTo: number };
+}
+
 function build(): hdr.Histogram {
   return hdr.build({
     bitBucketSize: 32,
@@ -95,28 +102,26 @@ export class LatencyHistogram {
     };
   }
 
-  /** Count of recorded values <= upperMs (inclusive), for bucketed distributions. */
-  countAtOrBelow(upperMs: number): number {
-    if (this._count === 0) return 0;
-    const upperNs = Math.round(upperMs * NS_PER_MS);
-    let n = 0;
-    // recordedValues iterates only non-empty buckets.
-    const it = (this.hist as unknown as { recordedValuesIterator?: unknown }).recordedValuesIterator;
-    if (it === undefined) {
-      // Fallback through the percentile distribution is not exact; JsHistogram always has the iterator.
-      return this.hist.totalCount;
-    }
-    const iter = it as {
-      reset(): void;
-      hasNext(): boolean;
-      next(): { valueIteratedTo: number; countAtValueIteratedTo: number };
-    };
+  /**
+   * Calls fn(valueMs, count) for each non-empty bucket in ascending value order (the value is
+   * the bucket's highest equivalent value). Used for bucketed distributions and rank tests.
+   */
+  forEachBucket(fn: (valueMs: number, count: number) => void): void {
+    if (this._count === 0) return;
+    const iter = (this.hist as unknown as { recordedValuesIterator: RecordedValuesIterator }).recordedValuesIterator;
     iter.reset();
     while (iter.hasNext()) {
       const v = iter.next();
-      if (v.valueIteratedTo > upperNs) break;
-      n += v.countAtValueIteratedTo;
+      fn(v.valueIteratedTo / NS_PER_MS, v.countAtValueIteratedTo);
     }
+  }
+
+  /** Count of recorded values <= upperMs (inclusive, at bucket resolution). */
+  countAtOrBelow(upperMs: number): number {
+    let n = 0;
+    this.forEachBucket((valueMs, count) => {
+      if (valueMs <= upperMs) n += count;
+    });
     return n;
   }
 
