@@ -94,7 +94,8 @@ export function parseReportText(text: string, label = 'report'): SessionReport {
     parsed = JSON.parse(text);
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
-    const truncated = /Unexpected end|unterminated|end of JSON/i.test(msg);
+    const at = /position (\d+)/.exec(msg);
+    const truncated = /Unexpected end|unterminated|end of JSON/i.test(msg) || (at !== null && Number(at[1]) >= text.trimEnd().length);
     throw new UsageError(`${label}: ${truncated ? 'truncated or ' : ''}invalid JSON (${msg})`);
   }
   return validateReport(parsed, label);
