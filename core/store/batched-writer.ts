@@ -9,8 +9,9 @@ export interface BatchedWriterOptions {
   /** A flush is scheduled (setImmediate) as soon as this many rows are pending. */
   maxBatchRows?: number;
   /**
-   * Bound on rows waiting in memory. Beyond it new rows are dropped and counted. Default
-   * 200,000: a second of the 200k rows/s the writer sustains, ~40 MB of row objects.
+   * Bound on rows waiting in memory. Beyond it new rows are dropped (newest first, so what is
+   * kept has no holes) and counted. Default 200,000: a second of the 200k rows/s the writer
+   * sustains, ~40 MB of row objects. Never below maxBatchRows.
    */
   maxPendingRows?: number;
   /** A failed flush (its rows are counted as dropped). Default: one line on stderr. */
@@ -36,7 +37,11 @@ export interface WriterStats {
 export interface BatchedWriter {
   /** Queues a row; synchronous, O(1), never writes inline. Do not mutate the row afterwards. */
   push<T extends TableName>(table: T, row: TableRows[T]): void;
-  /** Writes everything pending now, in one transaction. Returns the rows written. */
+  /**
+   * Writes everything pending now, in one transaction; returns the rows written. Pending rows
+   * stay near maxBatchRows unless a producer pushes many in one synchronous turn, so a flush
+   * normally takes milliseconds (the bench prints its p99).
+   */
   flush(): number;
   /** Flushes and stops the timers; later pushes are counted as dropped. */
   close(): void;
