@@ -1,0 +1,281 @@
+import { UsageError } from '../common/errors.js';
+import { contextStorage, UNSAMPLED } from './context.js';
+import { LatencyHistogram } from './histogram.js';
+import { KeyPatterns, type KeyPatternRule } from './key-patterns.js';
+import { instrumentRedis, type RedisInstrumentOptions, type RedisLike } from './redis-instrument.js';
+import type { CacheInvalidation, CachePatternStats, CacheSection, CacheSensitivityStats, LatencyBucket } from './report-types.js';
+
+/**
+ * The seed's cache_analyzer: hit rate overall, per key pattern and per sensitivity level, hit
+ * and miss latency (mean, p95, and the seed's buckets), and invalidations by trigger.
+ */
+
+export type CacheOperationKind = 'get' | 'set' | 'delete' | (string & {});
+
+export interface CacheOperationRecord {
+  key: string;
+  operation: CacheOperationKind;
+  /** For reads: whether the key was found. */
+  hit?: boolean;
+  durationMs: number;
+  /** Sensitivity level of the cached decision (public, internal, confidential, critical...). */
+  sensitivity?: string;
+  /** TTL applied by a write, in seconds. */
+  ttlS?: number;
+}
+
+/** The seed's latency buckets (ms): 0-1, 1-2, 2-3, 3-4, 4-5, 5-10, >10. */
+const BUCKET_BOUNDS_MS: ReadonlyArray<[number, number | null]> = [
+  [0, 1],
+  [1, 2],
+  [2, 3],
+  [3, 4],
+  [4, 5],
+  [5, 10],
+  [10, null],
+];
+/** Patterns tracked; later ones count under "(other)" so totals stay exact. */
+const MAX_PATTERNS = 1_000;
+const MAX_SENSITIVITIES = 100;
+const MAX_TRIGGERS = 1_000;
+
+interface Counts {
+  operations: number;
+  hits: number;
+  misses: number;
+  latencyMs: number;
+}
+
+interface SensitivityCounts extends Counts {
+  ttlSumS: number;
+  ttlCount: number;
+}
+
+function bucketOf(ms: number): number {
+  return ms < 5 ? (ms < 0 ? 0 : Math.floor(ms)) : ms < 10 ? 5 : 6;
+}
+
+function rate(hits: number, misses: number): number {
+  const n = hits + misses;
+  return n === 0 ? 0 : hits / n;
+}
+
+export class CacheAnalyzer {
+  private enabled = true;
+  private readonly patterns: KeyPatterns;
+  private byPattern = new Map<string, Counts>();
+  private bySensitivity = new Map<string, SensitivityCounts>();
+  private invalidations = new Map<string, { count: number; keysRemoved: number }>();
+  private hitHist = new LatencyHistogram();
+  private missHist = new LatencyHistogram();
+  private hitBuckets = new Array<number>(BUCKET_BOUNDS_MS.length).fill(0);
+  private missBuckets = new Array<number>(BUCKET_BOUNDS_MS.length).fill(0);
+  private operations = 0;
+  private gets = 0;
+  private sets = 0;
+  private deletes = 0;
+  private hits = 0;
+  private misses = 0;
+
+  constructor(options: { rules?: readonly KeyPatternRule[] } = {}) {
+    this.patterns = new KeyPatterns(options.rules);
+  }
+
+  enable(): void {
+    this.enabled = true;
+  }
+  disable(): void {
+    this.enabled = false;
+  }
+  get isEnabled(): boolean {
+    return this.enabled;
+  }
+
+  /** Custom key-pattern rules, tried in order before the default rule. */
+  setKeyPatternRules(rules: readonly KeyPatternRule[]): void {
+    this.patterns.setRules(rules);
+  }
+
+  patternOf(key: string): string {
+    return this.patterns.patternOf(key);
+  }
+
+  /** Records GET/MGET/SET/SETEX/PSETEX/DEL/UNLINK (and pipelines, MULTI) of an ioredis client. */
+  instrument<T extends RedisLike>(redis: T, options: RedisInstrumentOptions = {}): T {
+    return instrumentRedis(redis, this, options);
+  }
+
+  recordOperation(op: CacheOperationRecord): void {
+    if (op === null || typeof op !== 'object' || typeof op.key !== 'string' || typeof op.operation !== 'string') {
+      throw new UsageError('recordOperation needs { key: string, operation: string, durationMs: number }');
+    }
+    if (typeof op.durationMs !== 'number' || !(op.durationMs >= 0) || !Number.isFinite(op.durationMs)) {
+      throw new UsageError(`recordOperation: durationMs must be a finite number >= 0 (got ${String(op.durationMs)})`);
+    }
+    this.add(op.key, op.operation, op.hit, op.durationMs, op.sensitivity, op.ttlS);
+  }
+
+  /** The recording path shared with the ioredis instrumentation (no validation, no objects). */
+  add(key: string, operation: string, hit: boolean | undefined, durationMs: number, sensitivity?: string, ttlS?: number): void {
+    if (!this.enabled || contextStorage.getStore() === UNSAMPLED) return;
+    this.operations++;
+    const pattern = this.patterns.patternOf(key);
+    let p = this.byPattern.get(pattern);
+    if (p === undefined) p = this.newCounts(pattern);
+    p.operations++;
+    p.latencyMs += durationMs;
+    let s: SensitivityCounts | undefined;
+    if (sensitivity !== undefined) {
+      s = this.bySensitivity.get(sensitivity);
+      if (s === undefined && this.bySensitivity.size < MAX_SENSITIVITIES) {
+        s = { operations: 0, hits: 0, misses: 0, latencyMs: 0, ttlSumS: 0, ttlCount: 0 };
+        this.bySensitivity.set(sensitivity, s);
+      }
+      if (s !== undefined) {
+        s.operations++;
+        s.latencyMs += durationMs;
+        if (ttlS !== undefined && ttlS >= 0) {
+          s.ttlSumS += ttlS;
+          s.ttlCount++;
+        }
+      }
+    }
+    if (operation === 'get') {
+      this.gets++;
+      if (hit === true) {
+        this.hits++;
+        p.hits++;
+        if (s !== undefined) s.hits++;
+        this.hitHist.record(durationMs);
+        (this.hitBuckets[bucketOf(durationMs)] as number)++;
+      } else if (hit === false) {
+        this.misses++;
+        p.misses++;
+        if (s !== undefined) s.misses++;
+        this.missHist.record(durationMs);
+        (this.missBuckets[bucketOf(durationMs)] as number)++;
+      }
+    } else if (operation === 'set') this.sets++;
+    else if (operation === 'delete') this.deletes++;
+  }
+
+  private newCounts(pattern: string): Counts {
+    const key = this.byPattern.size < MAX_PATTERNS ? pattern : '(other)';
+    let c = this.byPattern.get(key);
+    if (c === undefined) {
+      c = { operations: 0, hits: 0, misses: 0, latencyMs: 0 };
+      this.byPattern.set(key, c);
+    }
+    return c;
+  }
+
+  /** An invalidation: what triggered it (user role change, policy update...) and keys removed. */
+  recordInvalidation(trigger: string, keysRemoved = 0): void {
+    if (typeof trigger !== 'string' || trigger === '') throw new UsageError('recordInvalidation needs a non-empty trigger');
+    if (!Number.isInteger(keysRemoved) || keysRemoved < 0) {
+      throw new UsageError(`recordInvalidation: keysRemoved must be an integer >= 0 (got ${String(keysRemoved)})`);
+    }
+    if (!this.enabled) return;
+    let t = this.invalidations.get(trigger);
+    if (t === undefined) {
+      if (this.invalidations.size >= MAX_TRIGGERS) return;
+      t = { count: 0, keysRemoved: 0 };
+      this.invalidations.set(trigger, t);
+    }
+    t.count++;
+    t.keysRemoved += keysRemoved;
+  }
+
+  // ---- reading -------------------------------------------------------------------------
+
+  /** Counters without building the whole section (for metrics scrapes). */
+  get totals(): { operations: number; hits: number; misses: number } {
+    return { operations: this.operations, hits: this.hits, misses: this.misses };
+  }
+
+  /** Hits / (hits + misses), a fraction 0..1 (0 before any read). */
+  getHitRate(): number {
+    return rate(this.hits, this.misses);
+  }
+
+  /** Per key pattern, most operations first. */
+  getKeyPatterns(): CachePatternStats[] {
+    const out: CachePatternStats[] = [];
+    for (const [pattern, c] of this.byPattern) {
+      out.push({
+        pattern,
+        operations: c.operations,
+        hits: c.hits,
+        misses: c.misses,
+        hit_rate: rate(c.hits, c.misses),
+        avg_latency_ms: c.operations === 0 ? 0 : c.latencyMs / c.operations,
+      });
+    }
+    return out.sort((a, b) => b.operations - a.operations);
+  }
+
+  getSensitivityStats(): CacheSensitivityStats[] {
+    const out: CacheSensitivityStats[] = [];
+    for (const [sensitivity, c] of this.bySensitivity) {
+      out.push({
+        sensitivity,
+        ttl_s: c.ttlCount === 0 ? null : c.ttlSumS / c.ttlCount,
+        operations: c.operations,
+        hits: c.hits,
+        misses: c.misses,
+        hit_rate: rate(c.hits, c.misses),
+        avg_latency_ms: c.operations === 0 ? 0 : c.latencyMs / c.operations,
+      });
+    }
+    return out.sort((a, b) => b.operations - a.operations);
+  }
+
+  getInvalidations(): CacheInvalidation[] {
+    return [...this.invalidations]
+      .map(([trigger, t]) => ({ trigger, count: t.count, keys_removed: t.keysRemoved }))
+      .sort((a, b) => b.count - a.count);
+  }
+
+  /** Everything (the report's `cache` section). */
+  getStats(): CacheSection {
+    const buckets = (counts: number[]): LatencyBucket[] =>
+      BUCKET_BOUNDS_MS.map(([from, to], i) => ({ from_ms: from, to_ms: to, count: counts[i] as number }));
+    return {
+      operations: this.operations,
+      gets: this.gets,
+      sets: this.sets,
+      deletes: this.deletes,
+      hits: this.hits,
+      misses: this.misses,
+      hit_rate: this.getHitRate(),
+      hit_latency_ms: { avg: this.hitHist.meanMs, p95: this.hitHist.percentile(95) },
+      miss_latency_ms: { avg: this.missHist.meanMs, p95: this.missHist.percentile(95) },
+      by_pattern: this.getKeyPatterns(),
+      by_sensitivity: this.getSensitivityStats(),
+      invalidations: this.getInvalidations(),
+      hit_latency_histogram: buckets(this.hitBuckets),
+      miss_latency_histogram: buckets(this.missBuckets),
+    };
+  }
+
+  /** Hit and miss latency histograms (ms). */
+  histograms(): { hit: LatencyHistogram; miss: LatencyHistogram } {
+    return { hit: this.hitHist, miss: this.missHist };
+  }
+
+  reset(): void {
+    this.byPattern = new Map();
+    this.bySensitivity = new Map();
+    this.invalidations = new Map();
+    this.hitHist = new LatencyHistogram();
+    this.missHist = new LatencyHistogram();
+    this.hitBuckets.fill(0);
+    this.missBuckets.fill(0);
+    this.operations = 0;
+    this.gets = 0;
+    this.sets = 0;
+    this.deletes = 0;
+    this.hits = 0;
+    this.misses = 0;
+  }
+}

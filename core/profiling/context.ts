@@ -1,0 +1,64 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/**
+ * The one trace/span context shared by every profiler. A request trace
+ * (`functionProfiler.trace()`) and each span inside it (`profile()`, `profileBlock()`) run with
+ * a `Frame` in this AsyncLocalStorage, so a query or a cache call issued anywhere below knows
+ * which request it belongs to (N+1 detection counts per trace) and whether the trace is sampled.
+ */
+
+/** Per-trace, per-fingerprint counter used by N+1 detection (see n-plus-one.ts). */
+export interface TraceFingerprintCount {
+  count: number;
+  /** Sum of the durations of this fingerprint's queries in the trace that have completed. */
+  durationMs: number;
+  /** Set once the count reached the N+1 threshold: the finding this trace contributes to. */
+  finding: { totalMs: number } | null;
+}
+
+export interface TraceState {
+  readonly id: number;
+  readonly name: string;
+  /** Fingerprint key -> count in this trace; allocated on the first query of the trace. */
+  fingerprints: Map<string, TraceFingerprintCount> | null;
+}
+
+/** A tree node of the call tree, keyed by the path of span names from a root span. */
+export interface CallNode {
+  readonly name: string;
+  calls: number;
+  errors: number;
+  totalMs: number;
+  selfMs: number;
+  children: Map<string, CallNode> | null;
+}
+
+export interface Frame {
+  /** The request trace this frame belongs to; null for spans outside any trace. */
+  readonly trace: TraceState | null;
+  /** The span's call-tree node. */
+  readonly node: CallNode;
+  /** Sum of the durations of child spans that have finished (for self time). */
+  childMs: number;
+}
+
+/**
+ * The store of an unsampled trace: every profiler records nothing while it is current, and
+ * spans opened below it stay unsampled without allocating.
+ */
+export const UNSAMPLED: unique symbol = Symbol('sark-workbench.unsampled');
+
+export type Store = Frame | typeof UNSAMPLED;
+
+export const contextStorage = new AsyncLocalStorage<Store>();
+
+let nextTraceId = 1;
+
+export function newTraceState(name: string): TraceState {
+  return { id: nextTraceId++, name, fingerprints: null };
+}
+
+/** The current frame, UNSAMPLED, or undefined outside any span. */
+export function currentStore(): Store | undefined {
+  return contextStorage.getStore();
+}

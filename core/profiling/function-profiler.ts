@@ -1,0 +1,237 @@
+import { UsageError } from '../common/errors.js';
+import { CallTree, newNode } from './call-tree.js';
+import { contextStorage, newTraceState, UNSAMPLED, type CallNode, type Frame, type TraceState } from './context.js';
+import { captureCpuProfile, type CpuProfile, type CpuProfileOptions } from './cpu-profile.js';
+import { LatencyHistogram } from './histogram.js';
+import type { CallTreeNode, FunctionStats } from './report-types.js';
+
+/**
+ * The function profiler (the seed's `function_profiler` and `profile_block`): spans with
+ * calls, total and self time and HDR percentiles per name, nested through AsyncLocalStorage
+ * into a call tree; and request traces, which the query profiler uses for N+1 detection and
+ * which carry the sampling decision for everything recorded inside them.
+ */
+
+/** Distinct span names tracked; later ones are counted under "(other)". */
+const MAX_FUNCTIONS = 1_000;
+
+interface Entry {
+  readonly name: string;
+  calls: number;
+  errors: number;
+  totalMs: number;
+  selfMs: number;
+  readonly hist: LatencyHistogram;
+  observers: Array<(durationMs: number) => void> | null;
+}
+
+/** Trace context for when span recording is disabled (never part of the tree). */
+const DETACHED: CallNode = newNode('(detached)');
+
+function invoke<A extends unknown[], R, T>(fn: (this: T, ...args: A) => R, thisArg: T, args: A): R {
+  return fn.apply(thisArg, args);
+}
+
+export class FunctionProfiler {
+  private enabled = true;
+  private rate = 1;
+  private entries = new Map<string, Entry>();
+  private tree = new CallTree();
+  private observers = new Map<string, Array<(durationMs: number) => void>>();
+
+  enable(): void {
+    this.enabled = true;
+  }
+  disable(): void {
+    this.enabled = false;
+  }
+  get isEnabled(): boolean {
+    return this.enabled;
+  }
+
+  /** Fraction (0..1) of traces profiled; everything inside an unsampled trace is skipped. */
+  setSamplingRate(rate: number): void {
+    if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) {
+      throw new UsageError(`sampling rate must be a fraction between 0 and 1 (got ${String(rate)})`);
+    }
+    this.rate = rate;
+  }
+  get samplingRate(): number {
+    return this.rate;
+  }
+
+  /** Wraps fn (sync or async) in a span; `this`, arguments, result and errors pass through. */
+  profile<A extends unknown[], R, T>(name: string, fn: (this: T, ...args: A) => R): (this: T, ...args: A) => R {
+    if (typeof fn !== 'function') throw new UsageError(`profile(${JSON.stringify(name)}): expected a function`);
+    this.entry(name); // validates the name now rather than at the first call
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the wrapper needs both `this`es
+    const profiler = this;
+    const wrapped = function (this: T, ...args: A): R {
+      // Looked up per call (one Map get) so that reset() really forgets every name.
+      return profiler.span(name, fn, this, args);
+    };
+    Object.defineProperty(wrapped, 'name', { value: fn.name || name });
+    return wrapped;
+  }
+
+  /** Runs fn now inside a span named `name` and returns its result. */
+  profileBlock<R>(name: string, fn: () => R): R {
+    if (typeof fn !== 'function') throw new UsageError(`profileBlock(${JSON.stringify(name)}): expected a function`);
+    return this.span(name, fn, undefined, []);
+  }
+
+  /**
+   * Runs fn as one request trace (a root span): queries inside count toward N+1 per trace,
+   * and the sampling rate decides whether anything inside is recorded. Nested in another
+   * trace it is an ordinary span.
+   */
+  trace<R>(name: string, fn: () => R): R {
+    const store = contextStorage.getStore();
+    if (store === UNSAMPLED) return fn();
+    if (store !== undefined && store.trace !== null) return this.span(name, fn, undefined, []);
+    if (this.rate < 1 && !(Math.random() < this.rate)) return contextStorage.run(UNSAMPLED, fn);
+    const trace = newTraceState(name);
+    if (!this.enabled) return contextStorage.run({ trace, node: DETACHED, childMs: 0 }, fn);
+    return this.run(this.entry(name), fn, undefined, [], store ?? null, trace);
+  }
+
+  /** Calls listener(durationMs) each time a span of this name ends (e.g. Prometheus histograms). */
+  observe(name: string, listener: (durationMs: number) => void): () => void {
+    const list = this.observers.get(name) ?? [];
+    list.push(listener);
+    this.observers.set(name, list);
+    const e = this.entries.get(name);
+    if (e !== undefined) e.observers = list;
+    return () => {
+      const i = list.indexOf(listener);
+      if (i >= 0) list.splice(i, 1);
+    };
+  }
+
+  private entry(name: string): Entry {
+    if (typeof name !== 'string' || name === '') throw new UsageError('span names must be non-empty strings');
+    let e = this.entries.get(name);
+    if (e === undefined) {
+      if (this.entries.size >= MAX_FUNCTIONS) return this.entry('(other)');
+      e = { name, calls: 0, errors: 0, totalMs: 0, selfMs: 0, hist: new LatencyHistogram(), observers: null };
+      const obs = this.observers.get(name);
+      if (obs !== undefined) e.observers = obs;
+      this.entries.set(name, e);
+    }
+    return e;
+  }
+
+  private span<A extends unknown[], R, T>(name: string, fn: (this: T, ...args: A) => R, thisArg: T, args: A): R {
+    if (!this.enabled) return fn.apply(thisArg, args);
+    const store = contextStorage.getStore();
+    if (store === UNSAMPLED) return fn.apply(thisArg, args);
+    const parent = store ?? null;
+    return this.run(this.entry(name), fn, thisArg, args, parent, parent === null ? null : parent.trace);
+  }
+
+  private run<A extends unknown[], R, T>(
+    entry: Entry,
+    fn: (this: T, ...args: A) => R,
+    thisArg: T,
+    args: A,
+    parent: Frame | null,
+    trace: TraceState | null,
+  ): R {
+    const parentNode = parent === null || parent.node === DETACHED ? null : parent.node;
+    const frame: Frame = { trace, node: this.tree.child(parentNode, entry.name), childMs: 0 };
+    const startMs = performance.now();
+    let result: R;
+    try {
+      result = contextStorage.run(frame, invoke, fn, thisArg, args);
+    } catch (err) {
+      this.finish(entry, frame, parent, startMs, true);
+      throw err;
+    }
+    // Only native promises: calling `then` on an arbitrary thenable (a query builder) could run it.
+    if (result instanceof Promise) {
+      return result.then(
+        (value: unknown) => {
+          this.finish(entry, frame, parent, startMs, false);
+          return value;
+        },
+        (err: unknown) => {
+          this.finish(entry, frame, parent, startMs, true);
+          throw err;
+        },
+      ) as R;
+    }
+    this.finish(entry, frame, parent, startMs, false);
+    return result;
+  }
+
+  private finish(entry: Entry, frame: Frame, parent: Frame | null, startMs: number, error: boolean): void {
+    const durationMs = performance.now() - startMs;
+    // Concurrent children (Promise.all) can add up to more than the parent's wall time.
+    const selfMs = durationMs > frame.childMs ? durationMs - frame.childMs : 0;
+    entry.calls++;
+    entry.totalMs += durationMs;
+    entry.selfMs += selfMs;
+    entry.hist.record(durationMs);
+    const node = frame.node;
+    node.calls++;
+    node.totalMs += durationMs;
+    node.selfMs += selfMs;
+    if (error) {
+      entry.errors++;
+      node.errors++;
+    }
+    if (parent !== null) parent.childMs += durationMs;
+    const obs = entry.observers;
+    if (obs !== null) for (const o of obs) o(durationMs);
+  }
+
+  // ---- reading -------------------------------------------------------------------------
+
+  /** Statistics of one span name (undefined if never called), or of all, most total time first. */
+  getStats(): FunctionStats[];
+  getStats(name: string): FunctionStats | undefined;
+  getStats(name?: string): FunctionStats[] | FunctionStats | undefined {
+    if (name !== undefined) {
+      const e = this.entries.get(name);
+      return e === undefined || e.calls === 0 ? undefined : toStats(e);
+    }
+    const out: FunctionStats[] = [];
+    for (const e of this.entries.values()) if (e.calls > 0) out.push(toStats(e));
+    return out.sort((a, b) => b.total_ms - a.total_ms);
+  }
+
+  getCallTree(): CallTreeNode[] {
+    return this.tree.toReport();
+  }
+
+  /** Each span name's latency histogram (for snapshots and merging). */
+  histograms(): Map<string, LatencyHistogram> {
+    const out = new Map<string, LatencyHistogram>();
+    for (const e of this.entries.values()) if (e.calls > 0) out.set(e.name, e.hist);
+    return out;
+  }
+
+  /** A V8 CPU profile of this process over `durationMs` (a `.cpuprofile` object). */
+  captureCpuProfile(durationMs: number, options?: CpuProfileOptions): Promise<CpuProfile> {
+    return captureCpuProfile(durationMs, options);
+  }
+
+  /** Forgets everything recorded; wrappers made by profile() and observers keep working. */
+  reset(): void {
+    this.entries = new Map();
+    this.tree.reset();
+  }
+}
+
+function toStats(e: Entry): FunctionStats {
+  return {
+    name: e.name,
+    calls: e.calls,
+    errors: e.errors,
+    total_ms: e.totalMs,
+    self_ms: e.selfMs,
+    mean_ms: e.totalMs / e.calls,
+    p95_ms: e.hist.percentile(95),
+    p99_ms: e.hist.percentile(99),
+  };
+}

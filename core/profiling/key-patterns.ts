@@ -1,0 +1,83 @@
+import { UsageError } from '../common/errors.js';
+
+/**
+ * Cache key -> key pattern (the seed's "Cache Hit Rate by Key Pattern" table). Rules are tried
+ * in order and the first that matches wins; the default rule keeps the first segment,
+ * normalises the second (drops ids: `-123`, numbers, UUIDs, long hex) and appends `:*`:
+ *   policy:user-123:tool-9:invoke -> policy:user:*
+ *   sensitivity:tool-55           -> sensitivity:tool:*
+ *   user:role:123                 -> user:role:*
+ *   user:123                      -> user:*
+ */
+
+export interface KeyPatternRule {
+  /** Keys this rule applies to. */
+  match: RegExp;
+  /** The pattern: a fixed string, or computed from the key (and the match). */
+  pattern: string | ((key: string, match: RegExpExecArray) => string);
+}
+
+/**
+ * An id at the end of a segment, after `-` or `_` or as the whole segment: a number, a UUID or
+ * a long hex string. `v2` or `tool9` are names, not ids, and stay.
+ */
+const ID_SUFFIX_RE = /(?:^|[-_])(?:\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,})$/i;
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A key segment without its id: `user-123` -> `user`, `123` -> ``, a UUID -> ``. */
+export function stripId(segment: string): string {
+  if (UUID_RE.test(segment)) return '';
+  let s = segment;
+  // At most two passes: `tool-9-2` style compound ids are rare; more would be a name, not an id.
+  for (let i = 0; i < 2; i++) {
+    const next = s.replace(ID_SUFFIX_RE, '');
+    if (next === s) break;
+    s = next;
+  }
+  return s;
+}
+
+/** The default rule as a function (fast path: no regex unless the segment has digits). */
+export function defaultKeyPattern(key: string): string {
+  const first = key.indexOf(':');
+  if (first < 0) {
+    const stripped = stripId(key);
+    return stripped === '' ? '*' : stripped;
+  }
+  const head = key.slice(0, first);
+  const secondEnd = key.indexOf(':', first + 1);
+  const second = secondEnd < 0 ? key.slice(first + 1) : key.slice(first + 1, secondEnd);
+  const normalized = stripId(second);
+  return normalized === '' ? `${head}:*` : `${head}:${normalized}:*`;
+}
+
+export class KeyPatterns {
+  private rules: KeyPatternRule[] = [];
+
+  constructor(rules: readonly KeyPatternRule[] = []) {
+    this.setRules(rules);
+  }
+
+  /** Replaces the custom rules (the default rule always applies last). */
+  setRules(rules: readonly KeyPatternRule[]): void {
+    if (!Array.isArray(rules)) throw new UsageError('key pattern rules must be an array');
+    for (const r of rules) {
+      if (!(r?.match instanceof RegExp) || (typeof r.pattern !== 'string' && typeof r.pattern !== 'function')) {
+        throw new UsageError('each key pattern rule needs `match` (a RegExp) and `pattern` (a string or a function)');
+      }
+    }
+    // Without g/y flags so exec() has no state between keys.
+    this.rules = rules.map((r) => ({
+      match: r.match.global || r.match.sticky ? new RegExp(r.match.source, r.match.flags.replace(/[gy]/g, '')) : r.match,
+      pattern: r.pattern,
+    }));
+  }
+
+  patternOf(key: string): string {
+    for (const rule of this.rules) {
+      const m = rule.match.exec(key);
+      if (m !== null) return typeof rule.pattern === 'string' ? rule.pattern : rule.pattern(key, m);
+    }
+    return defaultKeyPattern(key);
+  }
+}

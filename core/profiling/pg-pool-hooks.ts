@@ -1,0 +1,114 @@
+import { AsyncResource } from 'node:async_hooks';
+import { captureStack } from './call-site.js';
+
+/**
+ * One wrapper around a pg Pool's `connect`, shared by the query profiler (which must patch
+ * each client before it is used and carry a `pool.query` over to the `client.query` it turns
+ * into) and the pool monitor (which times checkouts and remembers who acquired each client).
+ *
+ * Why a hand-off: `pool.query` runs `this.connect(cb)` synchronously, and pg-pool calls `cb`
+ * later, from whichever context released a client (AsyncLocalStorage is lost when the pool is
+ * contended), where `client.query` runs synchronously. The caller's stack and trace exist only
+ * at `pool.query` time, so the query profiler records the issue there and passes it through
+ * these two synchronous windows.
+ */
+
+export interface CheckoutListener {
+  /** True when the listener needs the acquiring call site (an unformatted stack). */
+  readonly wantsSite: boolean;
+  onCheckout(client: object, site: Error | null): void;
+}
+
+/** What a pool.query hands to the client.query it becomes (or SKIP_QUERY: do not record). */
+export interface PoolQueryHandoff {
+  readonly owner: object;
+  onConnectError(err: unknown): void;
+}
+
+export const SKIP_QUERY: PoolQueryHandoff = { owner: {}, onConnectError: () => undefined };
+
+type ConnectCallback = (err: unknown, client?: object, release?: unknown) => void;
+type ConnectFn = (this: PoolLike, cb?: ConnectCallback) => unknown;
+
+export interface PoolLike {
+  connect: ConnectFn;
+  Promise?: PromiseConstructor;
+}
+
+interface PoolHooks {
+  listeners: CheckoutListener[];
+  wantsSite: boolean;
+}
+
+const HOOKS = Symbol.for('sark-workbench.pg-pool-hooks');
+
+let pendingPoolQuery: PoolQueryHandoff | null = null;
+let activePoolQuery: PoolQueryHandoff | null = null;
+
+/** Set by the pool.query wrapper around its call of the original pool.query. */
+export function setPendingPoolQuery(handoff: PoolQueryHandoff | null): void {
+  pendingPoolQuery = handoff;
+}
+
+/** Read once by the client.query wrapper: the pool.query it belongs to, if any. */
+export function takeActivePoolQuery(): PoolQueryHandoff | null {
+  const h = activePoolQuery;
+  activePoolQuery = null;
+  return h;
+}
+
+function notify(hooks: PoolHooks, client: object, site: Error | null): void {
+  for (const l of hooks.listeners) l.onCheckout(client, site);
+}
+
+function install(pool: PoolLike): PoolHooks {
+  const hooks: PoolHooks = { listeners: [], wantsSite: false };
+  const original = pool.connect;
+  pool.connect = function connect(this: PoolLike, cb?: ConnectCallback): unknown {
+    const handoff = pendingPoolQuery;
+    pendingPoolQuery = null;
+    // Created while the acquirer is on the stack; formatted only if the hold turns out long.
+    const site = hooks.wantsSite ? captureStack() : null;
+    if (typeof cb === 'function') {
+      // A user callback runs later from another context: bind it to the caller's.
+      const callback = handoff === null ? AsyncResource.bind(cb) : cb;
+      return original.call(this, (err: unknown, client?: object, release?: unknown) => {
+        if (!err && client !== undefined) notify(hooks, client, site);
+        if (handoff === null) return callback(err, client, release);
+        if (err) handoff.onConnectError(err);
+        activePoolQuery = handoff;
+        try {
+          return callback(err, client, release);
+        } finally {
+          activePoolQuery = null;
+        }
+      });
+    }
+    if (hooks.listeners.length === 0) return original.call(this);
+    // Promise form: go through the callback form so the listeners see the client.
+    const PromiseCtor = this.Promise ?? Promise;
+    return new PromiseCtor((resolve, reject) => {
+      original.call(this, (err: unknown, client?: object) => {
+        if (err || client === undefined) return reject(err);
+        notify(hooks, client, site);
+        resolve(client);
+      });
+    });
+  };
+  Object.defineProperty(pool, HOOKS, { value: hooks, enumerable: false });
+  return hooks;
+}
+
+/** Registers a checkout listener on a pg Pool (installing the connect wrapper once). */
+export function addCheckoutListener(pool: PoolLike, listener: CheckoutListener): void {
+  const hooks = (pool as unknown as Record<symbol, PoolHooks | undefined>)[HOOKS] ?? install(pool);
+  if (!hooks.listeners.includes(listener)) hooks.listeners.push(listener);
+  hooks.wantsSite = hooks.listeners.some((l) => l.wantsSite);
+}
+
+export function removeCheckoutListener(pool: PoolLike, listener: CheckoutListener): void {
+  const hooks = (pool as unknown as Record<symbol, PoolHooks | undefined>)[HOOKS];
+  if (hooks === undefined) return;
+  hooks.listeners = hooks.listeners.filter((l) => l !== listener);
+  hooks.wantsSite = hooks.listeners.some((l) => l.wantsSite);
+}

@@ -1,0 +1,307 @@
+import { UsageError } from '../common/errors.js';
+import { IntDistribution, TopN } from './bounded.js';
+import { callSiteOf } from './call-site.js';
+import { LatencyHistogram } from './histogram.js';
+import { addCheckoutListener, removeCheckoutListener, type CheckoutListener, type PoolLike } from './pg-pool-hooks.js';
+import type { LongHeldConnection, PoolExhaustionEvent, PoolSection } from './report-types.js';
+import type { PoolSample } from './snapshot-types.js';
+
+/**
+ * The seed's ConnectionPoolMonitor, for a pg.Pool: periodic samples of checked-out, idle and
+ * waiting clients; exhaustion events (contiguous samples with callers waiting); how long each
+ * checkout holds its client (including the ones pool.query takes internally); and clients held
+ * longer than a second, with the call site that acquired them.
+ */
+
+/** The seed flagged connections "held >1 second" (likely audit writes). */
+const LONG_HELD_MS = 1_000;
+/** Samples kept for snapshots (at 1 sample/s, ten minutes). Statistics cover all samples. */
+const DEFAULT_MAX_RECENT_SAMPLES = 600;
+/** Exhaustion events and long-held checkouts listed (all are counted). */
+const MAX_EVENTS = 1_000;
+const MAX_LONG_HELD = 100;
+
+export interface PgPoolLike extends PoolLike {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+  options?: { max?: number };
+  on(event: 'release', listener: (err: unknown, client: object) => void): unknown;
+  removeListener(event: 'release', listener: (err: unknown, client: object) => void): unknown;
+}
+
+export interface PoolMonitorOptions {
+  /** Base pool size (SQLAlchemy's pool_size); checkouts above it count as overflow. Default: pool max. */
+  baseSize?: number;
+  /** Make this the monitor the report's `pool` section comes from (default true). */
+  register?: boolean;
+  /** Samples kept for snapshots (default 600). */
+  maxRecentSamples?: number;
+}
+
+interface Checkout {
+  startMs: number;
+  site: Error | null;
+}
+
+interface OpenEvent {
+  startMs: number;
+  lastMs: number;
+  peak: number;
+}
+
+let registered: ConnectionPoolMonitor | null = null;
+
+/** The monitor whose statistics fill the report's `pool` section (null when none). */
+export function registeredPoolMonitor(): ConnectionPoolMonitor | null {
+  return registered;
+}
+
+/** Makes `monitor` the one the report uses (null: none). */
+export function registerPoolMonitor(monitor: ConnectionPoolMonitor | null): void {
+  registered = monitor;
+}
+
+function isPgPool(x: unknown): x is PgPoolLike {
+  const p = x as Partial<PgPoolLike> | null;
+  return (
+    p !== null &&
+    typeof p === 'object' &&
+    typeof p.connect === 'function' &&
+    typeof p.on === 'function' &&
+    typeof p.totalCount === 'number' &&
+    typeof p.idleCount === 'number' &&
+    typeof p.waitingCount === 'number'
+  );
+}
+
+export class ConnectionPoolMonitor {
+  private readonly pool: PgPoolLike;
+  private readonly baseSize: number | undefined;
+  private readonly maxRecent: number;
+  private timer: NodeJS.Timeout | null = null;
+  private checkouts = new Map<object, Checkout>();
+  private checkoutHist = new LatencyHistogram();
+  private longHeld = new TopN<LongHeldConnection>(MAX_LONG_HELD, (c) => c.held_ms);
+  private checkedOut = new IntDistribution();
+  private overflow = new IntDistribution();
+  private waiting = new IntDistribution();
+  private recent: PoolSample[] = [];
+  private events: PoolExhaustionEvent[] = [];
+  private eventCount = 0;
+  private open: OpenEvent | null = null;
+  private lastSample: PoolSample | null = null;
+  private monitoredMs = 0;
+  private exhaustedMs = 0;
+  private exhaustedSamples = 0;
+  private readonly listener: CheckoutListener;
+  private readonly onRelease: (err: unknown, client: object) => void;
+
+  constructor(pool: unknown, options: PoolMonitorOptions = {}) {
+    if (!isPgPool(pool)) throw new UsageError('ConnectionPoolMonitor expects a pg.Pool');
+    if (options.baseSize !== undefined && !(Number.isInteger(options.baseSize) && options.baseSize > 0)) {
+      throw new UsageError(`baseSize must be a positive integer (got ${String(options.baseSize)})`);
+    }
+    this.pool = pool;
+    this.baseSize = options.baseSize;
+    this.maxRecent = options.maxRecentSamples ?? DEFAULT_MAX_RECENT_SAMPLES;
+    this.listener = {
+      wantsSite: true,
+      onCheckout: (client, site) => {
+        this.checkouts.set(client, { startMs: performance.now(), site });
+      },
+    };
+    this.onRelease = (_err, client) => this.released(client);
+    addCheckoutListener(pool, this.listener);
+    pool.on('release', this.onRelease);
+    if (options.register ?? true) registerPoolMonitor(this);
+  }
+
+  /** Largest number of clients the pool may open. */
+  get maxSize(): number {
+    return this.pool.options?.max ?? 10;
+  }
+
+  /** Base size: checkouts above it are overflow. */
+  get size(): number {
+    return this.baseSize ?? this.maxSize;
+  }
+
+  private released(client: object): void {
+    const c = this.checkouts.get(client);
+    if (c === undefined) return;
+    this.checkouts.delete(client);
+    const heldMs = performance.now() - c.startMs;
+    this.checkoutHist.record(heldMs);
+    if (heldMs > LONG_HELD_MS) this.noteLongHeld(heldMs, c);
+  }
+
+  private noteLongHeld(heldMs: number, c: Checkout): void {
+    if (!this.longHeld.accepts(heldMs)) return;
+    this.longHeld.offer({
+      held_ms: heldMs,
+      call_site: callSiteOf(c.site),
+      acquired_at: new Date(Date.now() - heldMs).toISOString(),
+    });
+  }
+
+  /** Reads the pool now and records the sample. */
+  sample(): PoolSample {
+    const s = this.read();
+    this.record(s);
+    return s;
+  }
+
+  /** Reads the pool now without recording (for metrics scrapes). */
+  read(): PoolSample {
+    const p = this.pool;
+    const size = this.size;
+    const total = p.totalCount;
+    const idle = p.idleCount;
+    const checkedOut = Math.max(0, total - idle);
+    const s: PoolSample = {
+      t_ms: Date.now(),
+      size,
+      total,
+      checked_out: checkedOut,
+      idle,
+      waiting: p.waitingCount,
+      overflow: Math.max(0, checkedOut - size),
+    };
+    return s;
+  }
+
+  private record(s: PoolSample): void {
+    this.checkedOut.record(s.checked_out);
+    this.overflow.record(s.overflow);
+    this.waiting.record(s.waiting);
+    const last = this.lastSample;
+    if (last !== null && s.t_ms >= last.t_ms) {
+      const dt = s.t_ms - last.t_ms;
+      this.monitoredMs += dt;
+      if (last.waiting > 0) this.exhaustedMs += dt;
+    }
+    this.lastSample = s;
+    if (s.waiting > 0) {
+      this.exhaustedSamples++;
+      if (this.open === null) this.open = { startMs: s.t_ms, lastMs: s.t_ms, peak: s.waiting };
+      else {
+        this.open.lastMs = s.t_ms;
+        if (s.waiting > this.open.peak) this.open.peak = s.waiting;
+      }
+    } else if (this.open !== null) {
+      this.closeEvent(this.open, s.t_ms);
+      this.open = null;
+    }
+    this.recent.push(s);
+    if (this.recent.length > this.maxRecent) this.recent.splice(0, this.recent.length - this.maxRecent);
+  }
+
+  private closeEvent(e: OpenEvent, endMs: number): void {
+    this.eventCount++;
+    if (this.events.length < MAX_EVENTS) {
+      this.events.push({ start: new Date(e.startMs).toISOString(), duration_ms: endMs - e.startMs, peak_waiting: e.peak });
+    }
+  }
+
+  /** Samples every intervalMs until stop() (the timer does not keep the process alive). */
+  start(intervalMs = 1_000): this {
+    if (!(Number.isFinite(intervalMs) && intervalMs >= 1)) {
+      throw new UsageError(`sampling interval must be >= 1 ms (got ${String(intervalMs)})`);
+    }
+    this.stop();
+    this.sample();
+    this.timer = setInterval(() => this.sample(), intervalMs);
+    this.timer.unref();
+    return this;
+  }
+
+  stop(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Stops sampling and detaches from the pool (its statistics stay readable). */
+  close(): void {
+    this.stop();
+    removeCheckoutListener(this.pool, this.listener);
+    this.pool.removeListener('release', this.onRelease);
+    this.checkouts.clear();
+    if (registered === this) registered = null;
+  }
+
+  /** Samples taken since the previous call (at most maxRecentSamples), oldest first. */
+  drainSamples(): PoolSample[] {
+    const out = this.recent;
+    this.recent = [];
+    return out;
+  }
+
+  getStats(): PoolSection {
+    const events = [...this.events];
+    let eventCount = this.eventCount;
+    if (this.open !== null) {
+      eventCount++;
+      if (events.length < MAX_EVENTS) {
+        events.push({
+          start: new Date(this.open.startMs).toISOString(),
+          duration_ms: this.open.lastMs - this.open.startMs,
+          peak_waiting: this.open.peak,
+        });
+      }
+    }
+    const samples = this.checkedOut.count;
+    const exhaustedPct =
+      this.monitoredMs > 0 ? (100 * this.exhaustedMs) / this.monitoredMs : samples > 0 ? (100 * this.exhaustedSamples) / samples : 0;
+    const checkout = this.checkoutHist.summary();
+    return {
+      size: this.size,
+      max_overflow: Math.max(0, this.maxSize - this.size),
+      samples,
+      checked_out: this.checkedOut.stats(),
+      overflow: this.overflow.stats(),
+      waiting: this.waiting.stats(),
+      exhaustion_events: eventCount,
+      exhaustion_time_pct: Math.min(100, exhaustedPct),
+      avg_checkout_ms: checkout.mean,
+      checkout_ms: { mean: checkout.mean, p50: checkout.p50, p95: checkout.p95, p99: checkout.p99, max: checkout.max },
+      events,
+      long_held: this.currentLongHeld(),
+    };
+  }
+
+  /** Long checkouts so far, including clients still held for more than a second. */
+  private currentLongHeld(): LongHeldConnection[] {
+    const now = performance.now();
+    const out = this.longHeld.list();
+    for (const c of this.checkouts.values()) {
+      const heldMs = now - c.startMs;
+      if (heldMs > LONG_HELD_MS) {
+        out.push({ held_ms: heldMs, call_site: callSiteOf(c.site), acquired_at: new Date(Date.now() - heldMs).toISOString() });
+      }
+    }
+    return out.sort((a, b) => b.held_ms - a.held_ms).slice(0, MAX_LONG_HELD);
+  }
+
+  /** The checkout-duration histogram (ms). */
+  checkoutHistogram(): LatencyHistogram {
+    return this.checkoutHist;
+  }
+
+  /** Forgets samples and timings (checkouts in progress are still timed). */
+  reset(): void {
+    this.checkoutHist = new LatencyHistogram();
+    this.longHeld.clear();
+    this.checkedOut.reset();
+    this.overflow.reset();
+    this.waiting.reset();
+    this.recent = [];
+    this.events = [];
+    this.eventCount = 0;
+    this.open = null;
+    this.lastSample = null;
+    this.monitoredMs = 0;
+    this.exhaustedMs = 0;
+    this.exhaustedSamples = 0;
+  }
+}

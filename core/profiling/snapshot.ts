@@ -1,0 +1,39 @@
+import { generatePerformanceReport, type ReportSources } from './report.js';
+import { functionProfiler, queryProfiler } from './defaults.js';
+import { registeredPoolMonitor } from './pool-monitor.js';
+import type { ProfilingSnapshot } from './snapshot-types.js';
+
+/**
+ * Snapshots for streaming (the embedded server sends one per second over IPC, with
+ * histograms every fifth). Cumulative, so a lost message costs nothing; pool samples are the
+ * ones taken since the previous snapshot. Cost is dominated by the report's percentiles; with
+ * ~50 fingerprints and functions it must stay well under 10 ms (measured in
+ * test/bench/profiling-overhead.ts).
+ */
+
+let seq = 0;
+
+export interface SnapshotOptions extends ReportSources {
+  /** Include encoded histograms per query fingerprint and function name. */
+  histograms?: boolean;
+}
+
+export function takeSnapshot(options: SnapshotOptions = {}): ProfilingSnapshot {
+  const report = generatePerformanceReport(options);
+  const pool = options.pool === undefined ? registeredPoolMonitor() : options.pool;
+  let histograms: ProfilingSnapshot['histograms'] = null;
+  if (options.histograms === true) {
+    const queries: Record<string, string> = {};
+    const functions: Record<string, string> = {};
+    for (const [fp, h] of (options.queries ?? queryProfiler).histograms()) queries[fp] = h.encode();
+    for (const [name, h] of (options.functions ?? functionProfiler).histograms()) functions[name] = h.encode();
+    histograms = { queries, functions };
+  }
+  return {
+    seq: ++seq,
+    t_ms: Date.now(),
+    report,
+    pool_samples: pool === null ? [] : pool.drainSamples(),
+    histograms,
+  };
+}
