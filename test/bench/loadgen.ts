@@ -1,0 +1,150 @@
+/**
+ * Load generator throughput vs autocannon, side by side in the same run (issue 4: target
+ * >= 0.8x autocannon's req/s).
+ *
+ * A trivial JSON endpoint runs in a separate process, so neither client shares its event loop.
+ * Each round drives it with autocannon (programmatic API) and with our LoadGenerator (closed
+ * model, users = connections, no think time, traffic mix and trace on as in a real session),
+ * for the same duration and number of connections; the order alternates between rounds so a
+ * warm-up or a neighbour's burst does not favour one side. Prints each round, the medians and
+ * the ratio, then one JSON line.
+ *
+ *   npx tsx test/bench/loadgen.ts [--rounds 3] [--duration 5] [--connections 32]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { once } from 'node:events';
+import { LoadGenerator } from '../../core/load/index.js';
+
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  errors: number;
+  non2xx: number;
+}
+type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const v = Number(process.argv[i + 1]);
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} needs a positive number`);
+  return v;
+}
+
+const ROUNDS = arg('rounds', 3);
+const DURATION_S = arg('duration', 5);
+/** 32 connections: the setting of the ~29,000 req/s autocannon figure in VERIFIED.md. */
+const CONNECTIONS = arg('connections', 32);
+
+// The endpoint: reads the body, answers a small JSON decision, like the SARK evaluate call.
+const SERVER_SRC = `
+const http = require('node:http');
+const body = Buffer.from('{"allow":true,"reason":"bench","cached":true}');
+const server = http.createServer((req, res) => {
+  req.on('data', () => {});
+  req.on('end', () => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
+    res.end(body);
+  });
+});
+server.keepAliveTimeout = 60000;
+server.listen(0, '127.0.0.1', () => process.stdout.write('port ' + server.address().port + '\\n'));
+`;
+
+async function startServer(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['-e', SERVER_SRC], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  for await (const chunk of child.stdout as NodeJS.ReadableStream) {
+    out += String(chunk);
+    const m = /port (\d+)/.exec(out);
+    if (m) return { child, url: `http://127.0.0.1:${m[1]}` };
+  }
+  throw new Error('bench server did not start');
+}
+
+const EVALUATE_BODY = '{"user_id":"user-1","action":"tool:invoke","tool_id":"tool-1"}';
+
+async function runAutocannon(url: string): Promise<{ rps: number; p99Ms: number; errors: number }> {
+  const r = await autocannon({
+    url: `${url}/api/v1/policy/evaluate`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: EVALUATE_BODY,
+    connections: CONNECTIONS,
+    pipelining: 1,
+    duration: DURATION_S,
+  });
+  return { rps: r.requests.total / DURATION_S, p99Ms: r.latency.p99, errors: r.errors + r.non2xx };
+}
+
+async function runOurs(url: string): Promise<{ rps: number; p99Ms: number; errors: number; traced: number }> {
+  const gen = new LoadGenerator({ target: url, users: CONNECTIONS, connections: CONNECTIONS, durationS: DURATION_S });
+  let traced = 0;
+  // A consumer that takes every batch, as the recorder does (it hands them to the store's writer).
+  gen.on('trace', (batch) => {
+    traced += batch.length;
+  });
+  const t = await gen.run();
+  // Our run's duration includes draining the last in-flight requests; rate over the load phase.
+  return { rps: t.requests / DURATION_S, p99Ms: t.latency_ms.p99, errors: t.error_count, traced };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+async function main(): Promise<void> {
+  const { child, url } = await startServer();
+  const ac: number[] = [];
+  const ours: number[] = [];
+  try {
+    console.log(`loadgen bench: ${ROUNDS} rounds x ${DURATION_S} s, ${CONNECTIONS} connections, server pid ${child.pid}`);
+    // Warm-up (JIT on both sides, server sockets): not counted.
+    await runOurs(url);
+    for (let round = 1; round <= ROUNDS; round++) {
+      const order = round % 2 === 1 ? (['autocannon', 'ours'] as const) : (['ours', 'autocannon'] as const);
+      for (const who of order) {
+        if (who === 'autocannon') {
+          const r = await runAutocannon(url);
+          ac.push(r.rps);
+          console.log(`round ${round}  autocannon  ${r.rps.toFixed(0).padStart(7)} req/s  p99 ${r.p99Ms.toFixed(2)} ms  errors ${r.errors}`);
+        } else {
+          const r = await runOurs(url);
+          ours.push(r.rps);
+          console.log(`round ${round}  loadgen     ${r.rps.toFixed(0).padStart(7)} req/s  p99 ${r.p99Ms.toFixed(2)} ms  errors ${r.errors}  traced ${r.traced}`);
+        }
+      }
+    }
+  } finally {
+    child.kill();
+    await once(child, 'exit');
+  }
+  const acMedian = median(ac);
+  const oursMedian = median(ours);
+  const ratio = oursMedian / acMedian;
+  console.log(`median: autocannon ${acMedian.toFixed(0)} req/s, loadgen ${oursMedian.toFixed(0)} req/s, ratio ${ratio.toFixed(2)}x (target >= 0.80x)`);
+  console.log(
+    JSON.stringify({
+      bench: 'loadgen',
+      rounds: ROUNDS,
+      duration_s: DURATION_S,
+      connections: CONNECTIONS,
+      autocannon_rps: ac.map(Math.round),
+      loadgen_rps: ours.map(Math.round),
+      autocannon_median_rps: Math.round(acMedian),
+      loadgen_median_rps: Math.round(oursMedian),
+      ratio: Number(ratio.toFixed(3)),
+      target_ratio: 0.8,
+      pass: ratio >= 0.8,
+    }),
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
