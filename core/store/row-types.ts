@@ -230,6 +230,27 @@ export interface EventRow {
   message: string;
 }
 
+export interface LatencyTotalsRow {
+  session_id: string;
+  /** Request kind, or '*' for every request. */
+  kind: string;
+  requests: number;
+  errors: number;
+  mean_ms: number;
+  p50_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+  max_ms: number;
+  hist: string | null;
+}
+
+export interface ReportSectionRow {
+  session_id: string;
+  /** e.g. `checks`, `query_totals`, `errors_by_class`, `probes`. */
+  name: string;
+  data: JsonValue;
+}
+
 export interface TableRows {
   timeline: TimelineRow;
   latency_windows: LatencyWindowRow;
@@ -250,6 +271,8 @@ export interface TableRows {
   request_trace: RequestTraceRow;
   probe_samples: ProbeSampleRow;
   events: EventRow;
+  latency_totals: LatencyTotalsRow;
+  report_sections: ReportSectionRow;
 }
 
 export type TableName = keyof TableRows;

@@ -184,6 +184,16 @@ export const TABLE_SPECS: Specs = {
     columns: [...cols<TableRows['events']>('session_id', 't_ms', 'level', 'kind'), { name: 'message', redact: true }],
     conflict: { kind: 'insert' },
   },
+  latency_totals: {
+    table: 'latency_totals',
+    columns: cols<TableRows['latency_totals']>('session_id', 'kind', 'requests', 'errors', 'mean_ms', 'p50_ms', 'p95_ms', 'p99_ms', 'max_ms', 'hist'),
+    conflict: { kind: 'replace', key: ['session_id', 'kind'] },
+  },
+  report_sections: {
+    table: 'report_sections',
+    columns: [...cols<TableRows['report_sections']>('session_id', 'name'), { name: 'data', json: true, redact: true }],
+    conflict: { kind: 'replace', key: ['session_id', 'name'] },
+  },
 };
 
 export const TABLE_NAMES = Object.keys(TABLE_SPECS) as TableName[];

@@ -5,6 +5,7 @@ import { logReaders } from './log.js';
 import { poolReaders } from './pool.js';
 import { queryReaders } from './queries.js';
 import { timelineReaders } from './timeline.js';
+import { totalsReaders } from './totals.js';
 import { traceReaders } from './trace.js';
 
 /** Every per-session reader, returning the report-section shapes of report-types.ts where one exists. */
@@ -17,6 +18,7 @@ export function createSessionReader(stmts: StatementCache) {
     ...functionReaders(stmts),
     ...traceReaders(stmts),
     ...logReaders(stmts),
+    ...totalsReaders(stmts),
   };
 }
 
@@ -29,3 +31,4 @@ export type { PoolEvents, PoolSampleRecord } from './pool.js';
 export { DEFAULT_POOL } from './pool.js';
 export type { RequestTraceEntry } from './trace.js';
 export type { ProbeSample, SessionEvent } from './log.js';
+export type { LatencyTotals } from './totals.js';

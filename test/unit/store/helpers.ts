@@ -80,5 +80,7 @@ export function oneRowPerTable(sessionId: string): { [T in TableName]: TableRows
     request_trace: traceRow(sessionId, 0),
     probe_samples: { session_id: sessionId, probe: 'redis_info', t_ms: 1_000, data: { keyspace_hits: 12 } },
     events: { session_id: sessionId, t_ms: 1_000, level: 'info', kind: 'phase', message: 'sustained' },
+    latency_totals: { session_id: sessionId, kind: '*', requests: 3, errors: 0, mean_ms: 7 / 3, p50_ms: 2, p95_ms: 4, p99_ms: 4, max_ms: 4, hist },
+    report_sections: { session_id: sessionId, name: 'errors_by_class', data: { timeout: 1 } },
   };
 }
