@@ -1,0 +1,111 @@
+import { decodeDecision, type CachedDecision } from './decision-codec.js';
+import {
+  SWR_REFRESH_FRACTION,
+  auditEntry,
+  cacheWriteFor,
+  decisionKey,
+  evaluateCedar,
+  isToolRequest,
+  serverResource,
+  sleep,
+  toolResource,
+  unknownEntity,
+  type Decided,
+  type EvaluationRequest,
+  type EvaluationResult,
+  type EvaluatorDeps,
+} from './decision-steps.js';
+import { loadServer } from './data/server-metadata.js';
+import { loadMemberTeams } from './data/team-memberships.js';
+import { loadTool } from './data/tool-metadata.js';
+import { loadUserContext } from './data/user-context.js';
+import type { PolicyResource } from './policy/cedar-engine.js';
+
+/**
+ * The critical path of one decision, span by span as the seed's call graph profiles it:
+ *
+ *   http_request
+ *   ├── evaluate_policy
+ *   │   ├── get_cached_decision          policy:{user}:{tool}:{action}
+ *   │   └── on a miss: load_user_context, load_tool (or load_server),
+ *   │       load_team_memberships, evaluate_cedar, cache_decision
+ *   └── log_decision                     policy_decision_logs
+ */
+export class PolicyEvaluator {
+  private readonly revalidating = new Set<string>();
+
+  constructor(readonly deps: EvaluatorDeps) {}
+
+  async evaluate(req: EvaluationRequest): Promise<EvaluationResult> {
+    const { instr, audit } = this.deps;
+    const t0 = performance.now();
+    const result = await instr.span('evaluate_policy', () => this.resolve(req));
+    const entry = auditEntry(req, result, performance.now() - t0);
+    await instr.span('log_decision', () => audit.log(entry));
+    return result;
+  }
+
+  /** Cache lookup, and on a miss the full decision and the cache write. No audit row. */
+  async resolve(req: EvaluationRequest): Promise<EvaluationResult> {
+    const { instr, cache, knobs, ttl } = this.deps;
+    if (knobs.injectLatencyMs > 0) await sleep(knobs.injectLatencyMs);
+    const key = decisionKey(req);
+    ttl.noteAccess(key);
+    const probe = await instr.span('get_cached_decision', () => cache.probe(key));
+    const hit = probe.value === null ? null : decodeDecision(probe.value);
+    if (hit !== null) {
+      cache.recordProbe(probe, hit.sensitivity);
+      this.maybeRevalidate(req, key, hit);
+      return { allow: hit.allow, reason: hit.reason, cached: true };
+    }
+    const decided = await this.decide(req);
+    cache.recordProbe(probe, decided.sensitivity);
+    if (decided.cacheable && decided.sensitivity !== undefined) {
+      const write = cacheWriteFor(this.deps, key, { ...decided, sensitivity: decided.sensitivity });
+      await instr.span('cache_decision', () => cache.set(write));
+    }
+    return { allow: decided.allow, reason: decided.reason, cached: false };
+  }
+
+  /** A decision from the database and Cedar (the cache-miss path). */
+  async decide(req: EvaluationRequest): Promise<Decided> {
+    const deps = this.deps;
+    const { instr } = deps;
+    const user = await instr.span('load_user_context', () => loadUserContext(deps, req.user_id));
+    if (user === null) return unknownEntity('user', req.user_id);
+    let resource: PolicyResource;
+    if (isToolRequest(req)) {
+      const tool = await instr.span('load_tool', () => loadTool(deps, req.tool_id));
+      if (tool === null) return unknownEntity('tool', req.tool_id);
+      resource = toolResource(tool);
+    } else {
+      const serverId = req.server_id ?? '';
+      const server = await instr.span('load_server', () => loadServer(deps, serverId));
+      if (server === null) return unknownEntity('server', serverId);
+      resource = serverResource(server);
+    }
+    const memberTeams = await instr.span('load_team_memberships', () => loadMemberTeams(deps, user.id, resource.teams));
+    return evaluateCedar(deps, req, user, resource, memberTeams);
+  }
+
+  /** Stale-while-revalidate: refresh a critical entry in the background near the end of its TTL. */
+  maybeRevalidate(req: EvaluationRequest, key: string, hit: CachedDecision): void {
+    const { knobs, detached, instr, cache } = this.deps;
+    if (!knobs.staleWhileRevalidate || hit.sensitivity !== 'critical') return;
+    if (hit.freshUntilMs - Date.now() > SWR_REFRESH_FRACTION * hit.ttlS * 1000) return;
+    if (this.revalidating.has(key)) return;
+    this.revalidating.add(key);
+    // Detached: the refresh is its own trace, not part of the request that noticed it.
+    detached(() => {
+      void instr
+        .trace('revalidate_decision', async () => {
+          const decided = await this.decide(req);
+          if (decided.cacheable && decided.sensitivity !== undefined) {
+            await cache.set(cacheWriteFor(this.deps, key, { ...decided, sensitivity: decided.sensitivity }));
+          }
+        })
+        .catch(() => undefined)
+        .finally(() => this.revalidating.delete(key));
+    });
+  }
+}

@@ -1,0 +1,84 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { errorMessage } from '../../common/errors.js';
+import { redactText } from '../../common/redact.js';
+import { DependencyUnavailableError } from '../errors.js';
+import type { SarkInstrumentation } from '../instrumentation-types.js';
+import { HttpError } from './http-error.js';
+
+/**
+ * Node `http`, no framework: a table of routes, JSON in and out. API routes run inside an
+ * `http_request` trace (the root of the seed's call graph); /metrics, /health and the report
+ * do not, so scraping them never shows up in a profile.
+ */
+
+export interface RouteContext {
+  req: IncomingMessage;
+  url: URL;
+}
+
+export interface RouteResult {
+  status: number;
+  /** A JSON body, or a text body with its content type. */
+  body: unknown;
+  contentType?: string;
+}
+
+export interface Route {
+  method: 'GET' | 'POST';
+  path: string;
+  traced: boolean;
+  handle(ctx: RouteContext): Promise<RouteResult>;
+}
+
+function send(res: ServerResponse, result: RouteResult): void {
+  const isText = result.contentType !== undefined;
+  const body = isText ? String(result.body) : JSON.stringify(result.body);
+  res.writeHead(result.status, {
+    'content-type': result.contentType ?? 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+function errorResult(err: unknown, log: (m: string) => void): RouteResult {
+  if (err instanceof HttpError) return { status: err.status, body: { error: err.message } };
+  if (err instanceof DependencyUnavailableError) return { status: 503, body: { error: err.message } };
+  log(`internal error: ${redactText(err instanceof Error ? (err.stack ?? err.message) : String(err))}`);
+  return { status: 500, body: { error: `internal error: ${redactText(errorMessage(err))}` } };
+}
+
+export function createRouter(routes: readonly Route[], instr: SarkInstrumentation, log: (m: string) => void): Server {
+  const table = new Map<string, Route>();
+  const paths = new Set<string>();
+  for (const r of routes) {
+    table.set(`${r.method} ${r.path}`, r);
+    paths.add(r.path);
+  }
+  const server = createServer((req, res) => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    } catch {
+      send(res, { status: 400, body: { error: 'malformed request URL' } });
+      return;
+    }
+    const route = table.get(`${req.method ?? ''} ${url.pathname}`);
+    if (route === undefined) {
+      req.resume();
+      const status = paths.has(url.pathname) ? 405 : 404;
+      send(res, { status, body: { error: status === 405 ? `method ${req.method ?? ''} not allowed on ${url.pathname}` : `no route ${url.pathname}` } });
+      return;
+    }
+    const run = (): Promise<RouteResult> => route.handle({ req, url }).catch((err: unknown) => errorResult(err, log));
+    const pending = route.traced ? instr.trace('http_request', run) : run();
+    pending.then(
+      (result) => send(res, result),
+      (err: unknown) => send(res, errorResult(err, log)),
+    );
+  });
+  // Loopback clients (load generators) keep connections open between requests.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 70_000;
+  server.requestTimeout = 60_000;
+  return server;
+}

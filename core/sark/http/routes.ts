@@ -1,0 +1,95 @@
+import { evaluateBatch } from '../batch-evaluator.js';
+import { auditAnalytics } from '../data/analytics.js';
+import type { PolicyEvaluator } from '../evaluator.js';
+import { invalidate } from '../invalidation.js';
+import { readJsonBody } from './body.js';
+import { HttpError } from './http-error.js';
+import type { Route, RouteResult } from './router.js';
+import { MAX_BATCH_REQUESTS, parseAnalyticsWindow, parseBatch, parseEvaluate, parseInvalidate } from './schemas.js';
+
+/** Endpoints exactly as ARCHITECTURE.md lists them. */
+
+/** One evaluate request with a generous context fits easily; larger is abuse. */
+const EVALUATE_BODY_LIMIT_BYTES = 64 * 1024;
+/** ~1 KiB per batch entry at most. */
+const BATCH_BODY_LIMIT_BYTES = MAX_BATCH_REQUESTS * 1024;
+const ADMIN_BODY_LIMIT_BYTES = 16 * 1024;
+
+export interface RouteDeps {
+  evaluator: PolicyEvaluator;
+  health(): Promise<{ ok: boolean; body: unknown }>;
+}
+
+export function sarkRoutes(app: RouteDeps): Route[] {
+  const { evaluator } = app;
+  const { instr, cache } = evaluator.deps;
+  const json = (body: unknown, status = 200): RouteResult => ({ status, body });
+  return [
+    {
+      method: 'POST',
+      path: '/api/v1/policy/evaluate',
+      traced: true,
+      async handle({ req }) {
+        const body = await instr.span('parse_request', async () => parseEvaluate(await readJsonBody(req, EVALUATE_BODY_LIMIT_BYTES)));
+        return json(await evaluator.evaluate(body));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/policy/evaluate/batch',
+      traced: true,
+      async handle({ req }) {
+        const requests = await instr.span('parse_request', async () => parseBatch(await readJsonBody(req, BATCH_BODY_LIMIT_BYTES)));
+        return json({ results: await evaluateBatch(evaluator, requests) });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/audit/analytics',
+      traced: true,
+      async handle({ url }) {
+        const { from, to } = parseAnalyticsWindow(url.searchParams);
+        const t0 = performance.now();
+        const rows = await instr.span('audit_analytics', () => auditAnalytics(evaluator.deps, from, to));
+        return json({ from: from.toISOString(), to: to.toISOString(), rows, duration_ms: performance.now() - t0 });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/admin/invalidate',
+      traced: true,
+      async handle({ req }) {
+        const request = parseInvalidate(await readJsonBody(req, ADMIN_BODY_LIMIT_BYTES));
+        return json(await instr.span('invalidate_cache', () => invalidate(cache, instr, request)));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/admin/profiling/report',
+      traced: false,
+      handle() {
+        const report = instr.report();
+        if (report === null) throw new HttpError(409, 'profiling is disabled on this server (started with profiling: false)');
+        return Promise.resolve(json(report));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/metrics',
+      traced: false,
+      async handle() {
+        const m = await instr.metrics();
+        return { status: 200, body: m.body, contentType: m.contentType };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/health',
+      traced: false,
+      async handle() {
+        const h = await app.health();
+        return json(h.body, h.ok ? 200 : 503);
+      },
+    },
+  ];
+}

@@ -1,0 +1,54 @@
+import type pg from 'pg';
+import type { PerformanceReport } from '../profiling/report-types.js';
+import type { ProfilingSnapshot } from '../profiling/snapshot-types.js';
+import type { Sensitivity } from './dataset.js';
+
+/**
+ * Everything the server tells the profiler goes through this interface, so the critical path
+ * names each step once (`span('load_tool', ...)`) and `profiling: false` swaps in a no-op that
+ * runs the very same code uninstrumented. instrumentation.ts binds it to core/profiling.
+ */
+
+export interface CacheOpRecord {
+  key: string;
+  operation: 'get' | 'set' | 'delete';
+  /** For gets. */
+  hit?: boolean;
+  durationMs: number;
+  /** The decision's sensitivity when known (a miss learns it after evaluation). */
+  sensitivity?: Sensitivity;
+  /** For sets: the TTL written. */
+  ttlS?: number;
+}
+
+export interface PoolRegistration {
+  /** `policy` is the pool the report's pool section describes; `audit` is the separate audit pool. */
+  role: 'policy' | 'audit';
+  baseSize: number;
+  maxOverflow: number;
+}
+
+export interface MetricsText {
+  contentType: string;
+  body: string;
+}
+
+export interface SarkInstrumentation {
+  readonly enabled: boolean;
+  /** A request trace (root span): N+1 detection counts queries per trace. */
+  trace<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  /** A span inside the current trace. */
+  span<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  /** Returns the pool to use (instrumented when profiling) and starts monitoring it. */
+  instrumentPool(pool: pg.Pool, registration: PoolRegistration): pg.Pool;
+  recordCacheOp(op: CacheOpRecord): void;
+  recordInvalidation(trigger: string, keysRemoved: number): void;
+  /** The profiling library's report (null when profiling is off). */
+  report(): PerformanceReport | null;
+  /** What the child streams to the recorder (cumulative; histograms only when asked). */
+  snapshot(withHistograms: boolean): ProfilingSnapshot;
+  metrics(): Promise<MetricsText>;
+  /** Forgets everything recorded (after startup work such as pre-warming). */
+  reset(): void;
+  close(): void;
+}

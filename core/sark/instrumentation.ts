@@ -1,0 +1,126 @@
+import type pg from 'pg';
+import {
+  ConnectionPoolMonitor,
+  cacheAnalyzer,
+  functionProfiler,
+  generatePerformanceReport,
+  metricsRegistry,
+  queryProfiler,
+  takeSnapshot,
+} from '../profiling/index.js';
+import type { CacheOpRecord, MetricsText, PoolRegistration, SarkInstrumentation } from './instrumentation-types.js';
+
+/**
+ * The one place the server meets the profiling library (core/profiling). The process-wide
+ * default profilers are used, as a service embedding the library would: one server per process
+ * (the recorder runs it as a child), so its report, snapshots and /metrics are the server's.
+ *
+ * `createInstrumentation(false)` (`--no-profiling`) returns the same interface doing nothing:
+ * the server runs the very same code paths uninstrumented, which is how profiling's own cost
+ * is measured side by side.
+ */
+
+/**
+ * Pool sampling interval. The seed sampled every 10 s over 30 minutes; here runs last seconds
+ * to minutes and exhaustion episodes last tens of milliseconds, which a 10 s sampler would
+ * never see. 100 ms costs a few object reads per tick.
+ */
+export const POOL_SAMPLE_INTERVAL_MS = 100;
+
+class ProfilingInstrumentation implements SarkInstrumentation {
+  readonly enabled = true;
+  private readonly monitors: ConnectionPoolMonitor[] = [];
+
+  constructor() {
+    queryProfiler.enable();
+    functionProfiler.enable();
+    cacheAnalyzer.enable();
+    // Created now so the evaluation histogram observes evaluate_policy from the first request.
+    metricsRegistry();
+  }
+
+  trace<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    return functionProfiler.trace(name, fn);
+  }
+
+  span<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    return functionProfiler.profileBlock(name, fn);
+  }
+
+  instrumentPool(pool: pg.Pool, registration: PoolRegistration): pg.Pool {
+    const instrumented = queryProfiler.instrument(pool);
+    const monitor = new ConnectionPoolMonitor(instrumented, {
+      baseSize: registration.baseSize,
+      // The report's pool section is the policy pool's (the seed's pool analysis).
+      register: registration.role === 'policy',
+    });
+    monitor.start(POOL_SAMPLE_INTERVAL_MS);
+    this.monitors.push(monitor);
+    return instrumented;
+  }
+
+  recordCacheOp(op: CacheOpRecord): void {
+    cacheAnalyzer.add(op.key, op.operation, op.hit, op.durationMs, op.sensitivity, op.ttlS);
+  }
+
+  recordInvalidation(trigger: string, keysRemoved: number): void {
+    cacheAnalyzer.recordInvalidation(trigger, keysRemoved);
+  }
+
+  report() {
+    return generatePerformanceReport();
+  }
+
+  snapshot(withHistograms: boolean) {
+    return takeSnapshot({ histograms: withHistograms });
+  }
+
+  async metrics(): Promise<MetricsText> {
+    const registry = metricsRegistry();
+    return { contentType: registry.contentType, body: await registry.metrics() };
+  }
+
+  reset(): void {
+    queryProfiler.reset();
+    functionProfiler.reset();
+    cacheAnalyzer.reset();
+    for (const m of this.monitors) m.reset();
+  }
+
+  close(): void {
+    for (const m of this.monitors) m.close();
+    this.monitors.length = 0;
+  }
+}
+
+class NoInstrumentation implements SarkInstrumentation {
+  readonly enabled = false;
+  trace<T>(_name: string, fn: () => Promise<T>): Promise<T> {
+    return fn();
+  }
+  span<T>(_name: string, fn: () => Promise<T>): Promise<T> {
+    return fn();
+  }
+  instrumentPool(pool: pg.Pool): pg.Pool {
+    return pool;
+  }
+  recordCacheOp(): void {}
+  recordInvalidation(): void {}
+  report(): null {
+    return null;
+  }
+  snapshot(withHistograms: boolean) {
+    // The profilers are untouched, so this is an empty (but well-formed) snapshot.
+    return takeSnapshot({ histograms: withHistograms, pool: null });
+  }
+  async metrics(): Promise<MetricsText> {
+    const registry = metricsRegistry();
+    return { contentType: registry.contentType, body: await registry.metrics() };
+  }
+  reset(): void {}
+  close(): void {}
+}
+
+export function createInstrumentation(enabled: boolean): SarkInstrumentation {
+  return enabled ? new ProfilingInstrumentation() : new NoInstrumentation();
+}

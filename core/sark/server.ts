@@ -1,0 +1,151 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Server } from 'node:http';
+import { errorMessage } from '../common/errors.js';
+import { DecisionCache } from './cache/decision-cache.js';
+import { MemoryCacheBackend } from './cache/memory-backend.js';
+import { RedisCacheBackend } from './cache/redis-backend.js';
+import { TtlPolicy } from './cache/ttl-policy.js';
+import type { CacheBackend } from './cache/cache-backend.js';
+import { AuditLog, type DetachedRunner } from './data/audit-log.js';
+import { describeDataset, resolveDataset, type DatasetDescription } from './dataset.js';
+import { PolicyEvaluator } from './evaluator.js';
+import { sarkHealth } from './health.js';
+import { createRouter } from './http/router.js';
+import { sarkRoutes } from './http/routes.js';
+import { createInstrumentation } from './instrumentation.js';
+import type { SarkInstrumentation } from './instrumentation-types.js';
+import { clearCacheAtStartup } from './invalidation.js';
+import { DEFAULT_SARK_PROFILE, resolveKnobs, type SarkKnobs, type SarkProfileName } from './knobs.js';
+import type { SarkServerOptions } from './options.js';
+import { CedarEngine } from './policy/cedar-engine.js';
+import { prewarmCache } from './prewarm.js';
+import { openStorage, type Storage } from './storage/storage.js';
+
+export interface RunningSarkServer {
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  port: number;
+  profile: SarkProfileName;
+  knobs: SarkKnobs;
+  dataset: DatasetDescription;
+  storage: {
+    kind: 'embedded' | 'postgres';
+    dataDir: string | null;
+    temporaryDataDir: boolean;
+    seeded: boolean;
+    seedMs: number;
+    analyticsIndex: boolean;
+  };
+  cache: { kind: 'redis' | 'memory' };
+  profiling: boolean;
+  /** Decisions evaluated by `prewarm` before the server reported ready. */
+  prewarmed: number;
+  startupMs: number;
+  instrumentation: SarkInstrumentation;
+  /** Stops accepting requests, flushes the audit buffer, closes pools, cache and the embedded database. */
+  close(): Promise<void>;
+}
+
+function defaultLog(line: string): void {
+  process.stderr.write(`[sark] ${line}\n`);
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      const addr = server.address();
+      resolve(typeof addr === 'object' && addr !== null ? addr.port : port);
+    });
+  });
+}
+
+/**
+ * Starts the embedded SARK authorization server and resolves when it accepts requests.
+ * Bad options throw a UsageError; an unreachable Postgres or Redis a WorkbenchError.
+ */
+export async function startSarkServer(options: SarkServerOptions = {}): Promise<RunningSarkServer> {
+  const t0 = performance.now();
+  const log = options.log ?? defaultLog;
+  const profile = options.profile ?? DEFAULT_SARK_PROFILE;
+  const knobs = resolveKnobs(profile, options.knobs);
+  const storageKind = options.pgUrl === undefined ? 'embedded' : 'postgres';
+  const dataset = resolveDataset({ seed: options.seed, sizes: options.sizes, storage: storageKind });
+  const description = describeDataset({ seed: options.seed, sizes: options.sizes, storage: storageKind });
+  const instr = createInstrumentation(options.profiling ?? true);
+  // Captured here, outside any request: background work (audit flushes, revalidation) runs in
+  // this context, so it is never attributed to the request that happened to trigger it.
+  const detached: DetachedRunner = AsyncLocalStorage.snapshot();
+
+  const cleanups: (() => Promise<void>)[] = [];
+  const cleanup = async (): Promise<void> => {
+    for (const fn of cleanups.reverse()) await fn().catch((err: unknown) => log(`warning: during shutdown: ${errorMessage(err)}`));
+    cleanups.length = 0;
+  };
+  try {
+    cleanups.push(() => Promise.resolve(instr.close()));
+    const storage: Storage = await openStorage({ pgUrl: options.pgUrl, dataset, knobs, instr, embeddedDataDir: options.embeddedDataDir, log });
+    cleanups.push(() => storage.close());
+    const backend: CacheBackend = options.redisUrl === undefined ? new MemoryCacheBackend() : await RedisCacheBackend.connect(options.redisUrl);
+    cleanups.push(() => backend.close());
+    const cache = new DecisionCache(backend, instr);
+    await clearCacheAtStartup(cache);
+    const audit = new AuditLog(storage.auditPool, knobs, instr, detached);
+    cleanups.push(() => audit.close());
+    const evaluator = new PolicyEvaluator({
+      pool: storage.policyPool,
+      cache,
+      knobs,
+      instr,
+      engine: CedarEngine.load(),
+      audit,
+      ttl: new TtlPolicy(knobs.criticalTtlS, knobs.adaptiveTtl),
+      detached,
+    });
+    const prewarmed = knobs.prewarm ? await prewarmCache(evaluator, description) : 0;
+    // Setup, pre-warming and the first fingerprint parses are not what a session measures.
+    instr.reset();
+
+    const startedAtMs = Date.now();
+    const health = () => sarkHealth({ storage, backend, audit, instr, profile, startedAtMs });
+    const server = createRouter(sarkRoutes({ evaluator, health }), instr, log);
+    const port = await listen(server, options.port ?? 0);
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
+    const startupMs = Math.round(performance.now() - t0);
+    let closing: Promise<void> | undefined;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      port,
+      profile,
+      knobs,
+      dataset: description,
+      storage: {
+        kind: storage.kind,
+        dataDir: storage.dataDir,
+        temporaryDataDir: storage.temporaryDataDir,
+        seeded: storage.setup.seeded,
+        seedMs: storage.setup.seedMs,
+        analyticsIndex: storage.setup.analyticsIndex,
+      },
+      cache: { kind: backend.kind },
+      profiling: instr.enabled,
+      prewarmed,
+      startupMs,
+      instrumentation: instr,
+      close() {
+        closing ??= cleanup();
+        return closing;
+      },
+    };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
