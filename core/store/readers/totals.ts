@@ -17,7 +17,7 @@ export function totalsReaders(stmts: StatementCache) {
   }
 
   /** A named report part (JSON), or undefined when the session has none. */
-  function getReportSection<T extends JsonValue = JsonValue>(sessionId: string, name: string): T | undefined {
+  function getReportSection<T = JsonValue>(sessionId: string, name: string): T | undefined {
     const row = stmts.get('SELECT data FROM report_sections WHERE session_id = ? AND name = ?').get(sessionId, name) as { data: string } | undefined;
     return row === undefined ? undefined : parseJson<T>(row.data, sessionId, `report_sections.${name}`);
   }
