@@ -11,7 +11,7 @@
 export function arrivalOffsetMs(i: number, rate: number, rampUpS: number): number {
   const rampArrivals = (rate * rampUpS) / 2;
   if (i < rampArrivals) return Math.sqrt((2 * rampUpS * i) / rate) * 1000;
-  return (rampUpS + (i - rampArrivals) / rate) * 1000;
+  return rampUpS * 1000 + ((i - rampArrivals) * 1000) / rate;
 }
 
 /** How many arrivals are scheduled strictly before endMs. */
