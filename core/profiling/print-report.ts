@@ -25,7 +25,7 @@ function queriesText(r: PerformanceReport): string {
   if (q.by_fingerprint.length === 0) return `${head}\n(no queries recorded)`;
   const table = renderTable(
     [
-      { header: 'Query', maxWidth: 70 },
+      { header: 'Query', maxWidth: 80 },
       { header: 'Count', align: 'right' },
       { header: 'Avg (ms)', align: 'right' },
       { header: 'P95 (ms)', align: 'right' },

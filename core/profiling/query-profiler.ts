@@ -7,6 +7,7 @@ import { NPlusOneDetector, type DetectorMark, type WindowState } from './n-plus-
 import { instrumentPg, type PgQueryable } from './pg-instrument.js';
 import { resolveQueryOptions, type QueryProfilerOptions, type ResolvedQueryOptions } from './query-options.js';
 import type { NPlusOneFinding, QueriesSection, QueryFingerprintStats, SlowQuery } from './report-types.js';
+import { UsageError } from '../common/errors.js';
 import { redactText } from '../common/redact.js';
 
 export type { QueryProfilerOptions } from './query-options.js';
@@ -175,10 +176,9 @@ export class QueryProfiler {
   }
 
   /** Called when the statement completed (error: message or null). */
-  end(issued: IssuedQuery, error: string | null, rows: number): void {
+  end(issued: IssuedQuery, error: string | null, rows: number, durationMs = performance.now() - issued.startMs): void {
     if (issued.ended) return;
     issued.ended = true;
-    const durationMs = performance.now() - issued.startMs;
     let stats = issued.entry.stats;
     // Parsed meanwhile (or the entry was dropped by reset() while the parser loaded).
     if (stats === null && fingerprinterReady()) stats = issued.entry.stats = this.statsFor(issued.entry.text);
@@ -199,10 +199,17 @@ export class QueryProfiler {
 
   /** Records a query timed by the caller (a driver we do not instrument). */
   recordQuery(record: ManualQueryRecord): void {
+    if (record === null || typeof record !== 'object' || typeof record.statement !== 'string') {
+      throw new UsageError('recordQuery needs { statement: string, durationMs: number }');
+    }
+    const { durationMs } = record;
+    if (typeof durationMs !== 'number' || !Number.isFinite(durationMs) || durationMs < 0) {
+      throw new UsageError(`recordQuery: durationMs must be a finite number >= 0 (got ${String(durationMs)})`);
+    }
     const issued = this.begin(record.statement);
     if (issued === null) return;
-    issued.startMs = performance.now() - record.durationMs;
-    this.end(issued, record.error ?? null, record.rows ?? 0);
+    issued.startMs -= durationMs;
+    this.end(issued, record.error ?? null, record.rows ?? 0, durationMs);
   }
 
   private newTextEntry(text: string): TextEntry {
