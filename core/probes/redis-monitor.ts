@@ -81,6 +81,7 @@ export class MonitorSession {
   private openedAt: number | null = null;
   private closedAt: number | null = null;
   private ended = false;
+  private monitorFailed = false;
   private readonly warningSet = new Set<string>([MONITOR_COST_WARNING]);
 
   constructor(private readonly deps: MonitorSessionDeps) {
@@ -104,7 +105,10 @@ export class MonitorSession {
       await this.enableKeymiss();
       const stream = new MonitorStream({ url: this.deps.url, clientName: this.deps.clientName, connectTimeoutMs: this.deps.connectTimeoutMs });
       stream.on('event', (e: MonitorEvent) => this.onCommand(e));
-      stream.on('error', (err: unknown) => this.warningSet.add(`MONITOR stopped early: ${errorMessage(err)}; per-pattern counts cover only part of the window`));
+      stream.on('error', (err: unknown) => {
+        this.monitorFailed = true;
+        this.warningSet.add(`MONITOR stopped early: ${errorMessage(err)}; per-pattern counts cover only part of the window`);
+      });
       this.stream = stream;
       await stream.start();
       own.add('get');
@@ -219,7 +223,8 @@ export class MonitorSession {
   }
 
   private drained(): boolean {
-    return this.monitorPhase === 'closed' && (!this.keymissEnabled || this.missPhase === 'closed');
+    // A MONITOR connection that died will never deliver the end marker: do not wait for it.
+    return (this.monitorPhase === 'closed' || this.monitorFailed) && (!this.keymissEnabled || this.missPhase === 'closed');
   }
 
   /** Closes the streams and restores notify-keyspace-events; safe to call more than once. */
@@ -275,7 +280,7 @@ export class MonitorSession {
       lookups: this.lookups,
       keymiss_events: this.keymissEnabled ? this.keymissEvents : null,
       by_pattern: byPattern,
-      complete: this.drained(),
+      complete: this.drained() && !this.monitorFailed,
       previous_notify_keyspace_events: this.previousNotify,
       restored: this.ourNotify === null || this.restored,
     };
