@@ -128,9 +128,13 @@ function sensitivityOf(v: number): Sensitivity {
   return p < a ? 'public' : p < b ? 'internal' : p < c ? 'confidential' : 'critical';
 }
 
-function distinctTeams(count: number, teams: number, pick: (j: number) => number): string[] {
+/**
+ * `count` consecutive teams (wrapping) from a hashed start: distinct whenever count <= teams,
+ * so a tool really is shared with 3-8 teams.
+ */
+function teamBlock(start: number, count: number, teams: number): string[] {
   const set = new Set<number>();
-  for (let j = 0; j < count; j++) set.add(1 + (pick(j) % teams));
+  for (let j = 0; j < count; j++) set.add(1 + ((start + j) % teams));
   return [...set].sort((x, y) => x - y).map((t) => `team-${t}`);
 }
 
@@ -152,7 +156,7 @@ export function datasetUser(ds: ResolvedDataset, i: number): UserRecord {
     id: `user-${i}`,
     active: datasetHash(SALT.userActive, i, seed) % 100 >= INACTIVE_USERS_PCT,
     role: r < admin ? 'admin' : r < developer ? 'developer' : 'viewer',
-    teams: distinctTeams(teamCount, sizes.teams, (j) => datasetHash(SALT.userTeam, i * 4 + j, seed)),
+    teams: teamBlock(datasetHash(SALT.userTeam, i, seed), teamCount, sizes.teams),
   };
 }
 
@@ -163,7 +167,7 @@ export function datasetTool(ds: ResolvedDataset, i: number): ToolRecord {
     id: `tool-${i}`,
     serverId: `server-${1 + (datasetHash(SALT.toolServer, i, seed) % sizes.servers)}`,
     sensitivity: sensitivityOf(datasetHash(SALT.toolSensitivity, i, seed)),
-    teams: distinctTeams(teamCount, sizes.teams, (j) => datasetHash(SALT.toolTeam, i * 8 + j, seed)),
+    teams: teamBlock(datasetHash(SALT.toolTeam, i, seed), teamCount, sizes.teams),
   };
 }
 

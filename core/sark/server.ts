@@ -42,9 +42,17 @@ export interface RunningSarkServer {
   prewarmed: number;
   startupMs: number;
   instrumentation: SarkInstrumentation;
-  /** Stops accepting requests, flushes the audit buffer, closes pools, cache and the embedded database. */
+  /**
+   * Stops accepting requests, lets in-flight ones finish and writes buffered audit rows; the
+   * profilers stay readable (the child takes its final snapshot after this).
+   */
+  quiesce(): Promise<void>;
+  /** quiesce(), then closes pools, cache and the embedded database. */
   close(): Promise<void>;
 }
+
+/** How long in-flight requests get to finish when the server stops. */
+const SHUTDOWN_GRACE_MS = 5000;
 
 function defaultLog(line: string): void {
   process.stderr.write(`[sark] ${line}\n`);
@@ -111,13 +119,22 @@ export async function startSarkServer(options: SarkServerOptions = {}): Promise<
     const health = () => sarkHealth({ storage, backend, audit, instr, profile, startedAtMs });
     const server = createRouter(sarkRoutes({ evaluator, health }), instr, log);
     const port = await listen(server, options.port ?? 0);
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
-    );
+    const stopHttp = (): Promise<void> =>
+      new Promise<void>((resolve) => {
+        // Busy connections finish their request; a client that keeps sending is cut off after a grace period.
+        const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+    let quiescing: Promise<void> | undefined;
+    const quiesce = (): Promise<void> => {
+      quiescing ??= stopHttp().then(() => audit.close());
+      return quiescing;
+    };
+    cleanups.push(quiesce);
     const startupMs = Math.round(performance.now() - t0);
     let closing: Promise<void> | undefined;
     return {
@@ -139,6 +156,7 @@ export async function startSarkServer(options: SarkServerOptions = {}): Promise<
       prewarmed,
       startupMs,
       instrumentation: instr,
+      quiesce,
       close() {
         closing ??= cleanup();
         return closing;

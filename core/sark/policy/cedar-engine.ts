@@ -1,3 +1,4 @@
+import type * as CedarWasm from '@cedar-policy/cedar-wasm/nodejs';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { WorkbenchError } from '../../common/errors.js';
@@ -11,7 +12,7 @@ import type { Role, Sensitivity } from '../dataset.js';
  */
 
 const require = createRequire(import.meta.url);
-type CedarModule = typeof import('@cedar-policy/cedar-wasm/nodejs');
+type CedarModule = typeof CedarWasm;
 let cedarModule: CedarModule | undefined;
 function cedar(): CedarModule {
   cedarModule ??= require('@cedar-policy/cedar-wasm/nodejs') as CedarModule;

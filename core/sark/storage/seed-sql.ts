@@ -55,7 +55,7 @@ export function seedStatements(ds: ResolvedDataset): { label: string; sql: strin
     {
       label: 'user_team_memberships',
       sql: `INSERT INTO ${S}.user_team_memberships (user_id, team_id)
-        SELECT DISTINCT 'user-' || i, 'team-' || (1 + ${h(SALT.userTeam, 'i * 4 + j', seed)} % ${sizes.teams})
+        SELECT DISTINCT 'user-' || i, 'team-' || (1 + (${h(SALT.userTeam, 'i', seed)} + j) % ${sizes.teams})
         FROM generate_series(1, ${sizes.users}) AS i, generate_series(0, 2) AS j
         WHERE j < 1 + ${h(SALT.userTeamCount, 'i', seed)} % 3`,
     },
@@ -72,7 +72,7 @@ export function seedStatements(ds: ResolvedDataset): { label: string; sql: strin
         SELECT 'tool-' || i, 'server-' || (1 + ${h(SALT.toolServer, 'i', seed)} % ${sizes.servers}), 'Tool ' || i,
                'Seeded tool ' || i,
                ARRAY(SELECT 'team-' || t FROM (
-                 SELECT DISTINCT 1 + ${h(SALT.toolTeam, 'i * 8 + j', seed)} % ${sizes.teams} AS t
+                 SELECT DISTINCT 1 + (${h(SALT.toolTeam, 'i', seed)} + j) % ${sizes.teams} AS t
                  FROM generate_series(0, 7) AS j WHERE j < 3 + ${h(SALT.toolTeamCount, 'i', seed)} % 6) AS d ORDER BY t)
         FROM generate_series(1, ${sizes.tools}) AS i`,
     },
