@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -153,12 +153,20 @@ export interface ThrowawayPostgres {
   stop(): void;
 }
 
+/** Folder with initdb and pg_ctl: pg_config's, else Debian's newest /usr/lib/postgresql/N/bin; null if none. */
 export const pgBinDir = (): string | null => {
+  const candidates: string[] = [];
   try {
-    return execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim();
+    candidates.push(execFileSync('pg_config', ['--bindir'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
   } catch {
-    return null;
+    // pg_config comes with libpq-dev, which a server-only install lacks
   }
+  const debian = '/usr/lib/postgresql';
+  if (existsSync(debian)) {
+    const versions = readdirSync(debian).sort((a, b) => Number(b) - Number(a));
+    candidates.push(...versions.map((v) => join(debian, v, 'bin')));
+  }
+  return candidates.find((dir) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl'))) ?? null;
 };
 
 /**
@@ -167,7 +175,7 @@ export const pgBinDir = (): string | null => {
  * pg_stat_statements_reset(), neither of which may touch the shared server. Postgres refuses
  * to run as root, so as root it runs as the postgres user.
  */
-export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
+export async function startThrowawayPostgres(options: { preloadStatements?: boolean } = {}): Promise<ThrowawayPostgres> {
   const bin = pgBinDir();
   if (bin === null) throw new Error('pg_config not found');
   const asRoot = process.getuid?.() === 0;
@@ -188,7 +196,8 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   const data = join(dir, 'data');
   run('initdb', ['-D', data, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${join(dir, 'pw')}`, '--no-sync', '-E', 'UTF8']);
   const port = await freePort();
-  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c shared_preload_libraries=pg_stat_statements -c fsync=off`;
+  const preload = options.preloadStatements === false ? '' : ' -c shared_preload_libraries=pg_stat_statements';
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off${preload}`;
   run('pg_ctl', ['-D', data, '-o', opts, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
   return {
     port,

@@ -120,3 +120,41 @@ describe.skipIf(pgBinDir() === null)('PostgresProbe on a private password-protec
     }
   });
 });
+
+describe.skipIf(pgBinDir() === null)('PostgresProbe on a server without pg_stat_statements loaded', () => {
+  let cluster: ThrowawayPostgres;
+  beforeAll(async () => {
+    cluster = await startThrowawayPostgres({ preloadStatements: false });
+  });
+  afterAll(() => {
+    cluster?.stop();
+  });
+
+  it('explains the preload, the restart and CREATE EXTENSION, whether or not the extension was created', async () => {
+    const url = cluster.url('postgres', cluster.password);
+    const probe = await PostgresProbe.connect(url);
+    const app = new pg.Client(url);
+    await app.connect();
+    try {
+      for (const step of ['not created', 'created']) {
+        const caps = await probe.check();
+        expect(caps.ok, step).toBe(true);
+        expect(caps.features['pg_stat_statements'], step).toBe(false);
+        const warning = caps.warnings.find((w) => w.includes('pg_stat_statements')) ?? '';
+        expect(warning, step).toMatch(/shared_preload_libraries/);
+        expect(warning, step).toMatch(/restart PostgreSQL/);
+        expect(warning, step).toMatch(/CREATE EXTENSION pg_stat_statements/);
+        await app.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+      }
+      await probe.start(200);
+      await app.query('SELECT 1');
+      await probe.stop();
+      const s = probe.toReportSections();
+      expect(s.queries).toBeNull();
+      expect(s.postgres.activity.samples).toBeGreaterThanOrEqual(2);
+    } finally {
+      await app.end();
+      await probe.close();
+    }
+  });
+});
