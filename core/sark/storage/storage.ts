@@ -44,10 +44,12 @@ export interface StorageOptions {
   log: (message: string) => void;
 }
 
-function newPool(connectionString: string, max: number, kind: StorageKind): pg.Pool {
+function newPool(connectionString: string, max: number, kind: StorageKind, role: 'policy' | 'audit'): pg.Pool {
   const pool = new pg.Pool({
     connectionString,
     max,
+    // Tells the two workloads apart in pg_stat_activity (and in the probes' view of Postgres).
+    application_name: `sark-${role}`,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     query_timeout: QUERY_TIMEOUT_MS,
     idleTimeoutMillis: IDLE_TIMEOUT_MS,
@@ -81,13 +83,13 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
   }
   try {
     const setup = await prepareDataset(connectionString, dataset, knobs.analyticsIndex, log);
-    const policyPool = instr.instrumentPool(newPool(connectionString, policyMax, kind), {
+    const policyPool = instr.instrumentPool(newPool(connectionString, policyMax, kind, 'policy'), {
       role: 'policy',
       baseSize: knobs.poolSize,
       maxOverflow: knobs.maxOverflow,
     });
     const auditPool = knobs.separateAuditPool
-      ? instr.instrumentPool(newPool(connectionString, auditMax, kind), { role: 'audit', baseSize: AUDIT_POOL_BASE, maxOverflow: AUDIT_POOL_OVERFLOW })
+      ? instr.instrumentPool(newPool(connectionString, auditMax, kind, 'audit'), { role: 'audit', baseSize: AUDIT_POOL_BASE, maxOverflow: AUDIT_POOL_OVERFLOW })
       : policyPool;
     return {
       kind,
