@@ -125,7 +125,11 @@ export interface LoadConfigInput {
 }
 
 export interface RequestSourceConfig {
-  /** `sark`: the embedded server's API (evaluate, server evaluate, analytics); `template`: one template for all kinds. */
+  /**
+   * `sark`: the embedded server's API (tool evaluate; `server` kind: server evaluate and the
+   * audit analytics query). `template`: the one template for every kind; the kinds still decide
+   * the ids (hot set, uniform, critical list, server ids with `serverActions`).
+   */
   source: 'sark' | 'template';
   userIds: IdRange;
   toolIds: IdRange;
@@ -144,10 +148,15 @@ export interface RequestSourceConfig {
 export interface LoadConfig {
   /** Base URL; a path here prefixes every request path. */
   target: string;
+  /** Closed model (and fast replay): virtual users. The open model uses `connections` instead. */
   users: number;
+  /** Closed: user i starts at i * rampUpS / users. Open: the rate ramps linearly from 0. */
   rampUpS: number;
+  /** The sustained phase. A replay ignores it: it ends when the recorded requests do. */
   durationS: number;
+  /** After the load: no new requests, seconds still reported while the target settles. */
   coolDownS: number;
+  /** Closed model: pause between a user's response and its next request. */
   thinkTimeMs: number;
   /** Open model arrivals per second; null for the closed model. */
   rate: number | null;

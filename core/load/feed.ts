@@ -105,7 +105,7 @@ export class ReplayFeed implements RequestFeed {
   }
 
   whenReady(cb: () => void): void {
-    this.waiters.push(cb);
+    if (!this.waiters.includes(cb)) this.waiters.push(cb);
     void this.fill();
   }
 

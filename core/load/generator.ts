@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import { Pool } from 'undici';
 import { ClosedScheduler } from './closed-scheduler.js';
 import { parseLoadConfig, type LoadConfig, type LoadConfigInput } from './config.js';
 import { LoadEventEmitter } from './emitter.js';
 import { GeneratedFeed, ReplayFeed, type ReplaySource, type RequestFeed } from './feed.js';
 import { OpenScheduler } from './open-scheduler.js';
 import type { Scheduler, SchedulerHost } from './scheduler.js';
+import { HttpSender } from './sender.js';
 import { RequestSlot, type SlotOwner } from './slot.js';
 import { LoadStats, type RunState } from './stats.js';
 import { TraceBuffer } from './trace.js';
@@ -54,10 +54,7 @@ export class LoadGenerator extends LoadEventEmitter implements LoadRun, SlotOwne
   private readonly stats: LoadStats;
   private readonly trace: TraceBuffer | null;
   private readonly traceGate: (() => boolean) | undefined;
-  private readonly basePath: string;
-  private readonly headersWithBody: Record<string, string>;
-  private readonly headersNoBody: Record<string, string> | undefined;
-  private pool: Pool | null = null;
+  private sender: HttpSender | null = null;
   private timers: NodeJS.Timeout[] = [];
   private secondTimer: NodeJS.Timeout | null = null;
   private drainTimer: NodeJS.Timeout | null = null;
@@ -96,12 +93,6 @@ export class LoadGenerator extends LoadEventEmitter implements LoadRun, SlotOwne
           : new OpenScheduler(this, this.model === 'open' ? c.rate : null);
     this.stats = new LoadStats((s) => this.safeEmit('second', s), this.state);
     this.trace = c.trace ? new TraceBuffer((batch) => this.deliverTrace(batch)) : null;
-    const url = new URL(c.target);
-    this.basePath = url.pathname === '/' ? '' : url.pathname.replace(/\/+$/, '');
-    const extra = c.requests.template.headers ?? {};
-    const hasType = Object.keys(extra).some((k) => k.toLowerCase() === 'content-type');
-    this.headersWithBody = hasType ? { ...extra } : { 'content-type': 'application/json', ...extra };
-    this.headersNoBody = Object.keys(extra).length > 0 ? { ...extra } : undefined;
   }
 
   /** Starts the run (once) and resolves with the totals when it ends. */
@@ -109,13 +100,7 @@ export class LoadGenerator extends LoadEventEmitter implements LoadRun, SlotOwne
     if (this.started) return this.done;
     this.started = true;
     const c = this.config;
-    this.pool = new Pool(new URL(c.target).origin, {
-      connections: c.connections,
-      pipelining: 1,
-      connect: { timeout: c.timeoutMs },
-      headersTimeout: c.timeoutMs,
-      bodyTimeout: c.timeoutMs,
-    });
+    this.sender = new HttpSender(c);
     this.startAbsMs = performance.now();
     this.acceptingRequests = true;
     this.scheduleSecondTick();
@@ -167,16 +152,11 @@ export class LoadGenerator extends LoadEventEmitter implements LoadRun, SlotOwne
   dispatch(slot: RequestSlot, req: PlannedRequest | RecordedRequest): void {
     slot.req = req;
     slot.status = 0;
-    const o = slot.opts;
-    o.path = this.basePath === '' ? req.path : this.basePath + req.path;
-    o.method = req.method;
-    o.body = req.body;
-    o.headers = req.body === null ? this.headersNoBody : this.headersWithBody;
     this.state.inFlight++;
     this.sent++;
     this.inDispatch = true;
     try {
-      (this.pool as Pool).dispatch(o, slot);
+      (this.sender as HttpSender).send(slot, req);
     } finally {
       this.inDispatch = false;
     }
@@ -257,7 +237,7 @@ export class LoadGenerator extends LoadEventEmitter implements LoadRun, SlotOwne
     this.setPhase('draining');
     this.drainTimer = setTimeout(() => {
       this.aborting = true;
-      void this.pool?.destroy();
+      void this.sender?.destroy();
     }, this.config.timeoutMs + DRAIN_MARGIN_MS);
   }
 
@@ -270,40 +250,26 @@ export class LoadGenerator extends LoadEventEmitter implements LoadRun, SlotOwne
     if (this.secondTimer !== null) clearTimeout(this.secondTimer);
     if (this.drainTimer !== null) clearTimeout(this.drainTimer);
     try {
-      const pool = this.pool;
-      this.pool = null;
-      if (pool !== null) await (this.aborting ? pool.destroy() : pool.close());
+      const sender = this.sender;
+      this.sender = null;
+      if (sender !== null) await (this.aborting ? sender.destroy() : sender.close());
       if (this.failure !== null) throw this.failure;
       this.stats.finish(endMs);
       this.trace?.close();
       this.setPhase('done');
-      const totals = this.buildTotals(endMs);
+      const totals = this.stats.loadTotals({
+        reason: this.stopped ? 'stopped' : 'completed',
+        model: this.model,
+        seed: this.config.seed,
+        durationS: endMs / 1000,
+        sent: this.sent,
+        traceDropped: this.traceDropped,
+      });
       this.emitEvent('done', totals);
       this.resolveDone(totals);
     } catch (err) {
       this.rejectDone(this.failure ?? err);
     }
-  }
-
-  private buildTotals(endMs: number): LoadTotals {
-    const t = this.stats.totals();
-    const durationS = endMs / 1000;
-    return {
-      reason: this.stopped ? 'stopped' : 'completed',
-      model: this.model,
-      seed: this.config.seed,
-      duration_s: durationS,
-      sent: this.sent,
-      requests: t.requests,
-      succeeded: t.requests - t.errorCount,
-      error_count: t.errorCount,
-      errors_by_class: t.errorsByClass,
-      throughput_rps: durationS > 0 ? t.requests / durationS : 0,
-      latency_ms: t.latency,
-      by_kind: t.byKind,
-      histogram: t.histogram,
-      trace_dropped: this.traceDropped,
-    };
   }
 
   // ---- events -----------------------------------------------------------------------------

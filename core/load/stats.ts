@@ -8,6 +8,7 @@ import {
   type KindSecond,
   type KindTotals,
   type LatencyStatsMs,
+  type LoadTotals,
   type Phase,
   type RequestKind,
   type SecondStats,
@@ -164,6 +165,34 @@ export class LoadStats {
       latency: overall.summary(),
       byKind,
       histogram: overall.encode(),
+    };
+  }
+
+  /** The `done` payload: these totals plus what only the generator knows. */
+  loadTotals(meta: {
+    reason: LoadTotals['reason'];
+    model: LoadTotals['model'];
+    seed: number;
+    durationS: number;
+    sent: number;
+    traceDropped: number;
+  }): LoadTotals {
+    const t = this.totals();
+    return {
+      reason: meta.reason,
+      model: meta.model,
+      seed: meta.seed,
+      duration_s: meta.durationS,
+      sent: meta.sent,
+      requests: t.requests,
+      succeeded: t.requests - t.errorCount,
+      error_count: t.errorCount,
+      errors_by_class: t.errorsByClass,
+      throughput_rps: meta.durationS > 0 ? t.requests / meta.durationS : 0,
+      latency_ms: t.latency,
+      by_kind: t.byKind,
+      histogram: t.histogram,
+      trace_dropped: meta.traceDropped,
     };
   }
 }

@@ -77,6 +77,7 @@ export interface KindSecond {
 export interface SecondStats {
   /** Second index since the run started (0-based). */
   t_s: number;
+  /** The phase when the second closed. */
   phase: Phase;
   requests: number;
   errors: ErrorCounts;
