@@ -22,7 +22,8 @@ export interface ActivityRow {
   state: string | null;
   wait_event_type: string | null;
   running_ms: number | null;
-  query_start: string | null;
+  /** Epoch ms the current (or last) statement started. */
+  query_start_ms: number | null;
   query: string | null;
 }
 
@@ -56,8 +57,8 @@ export class ActivityTracker {
     for (const r of rows) {
       if (r.state !== 'active' || r.running_ms === null) continue;
       longest = Math.max(longest, r.running_ms);
-      if (r.running_ms >= LONG_RUNNING_MS && r.query_start !== null) {
-        const key = `${r.pid}@${r.query_start}`;
+      if (r.running_ms >= LONG_RUNNING_MS && r.query_start_ms !== null) {
+        const key = `${r.pid}@${r.query_start_ms}`;
         const seen = this.longRunning.get(key);
         if (seen) seen.seen_running_ms = Math.max(seen.seen_running_ms, r.running_ms);
         else if (this.longRunning.size < MAX_LONG_RUNNING) {
@@ -66,7 +67,7 @@ export class ActivityTracker {
             application: r.application_name ?? '',
             query: (r.query ?? '').slice(0, MAX_QUERY_CHARS),
             seen_running_ms: r.running_ms,
-            started_at: new Date(r.query_start).toISOString(),
+            started_at: new Date(r.query_start_ms).toISOString(),
           });
         }
       }

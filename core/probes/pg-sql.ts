@@ -74,7 +74,7 @@ export const STATEMENTS_INFO = tag(`SELECT dealloc::float8 AS dealloc, stats_res
 
 export const ACTIVITY = tag(`SELECT pid, datname, application_name, state, wait_event_type,
     (extract(epoch FROM (clock_timestamp() - query_start)) * 1000)::float8 AS running_ms,
-    query_start::text AS query_start, left(query, 500) AS query
+    (extract(epoch FROM query_start) * 1000)::float8 AS query_start_ms, left(query, 500) AS query
   FROM pg_stat_activity
   WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`);
 

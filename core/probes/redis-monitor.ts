@@ -151,16 +151,19 @@ export class MonitorSession {
 
   private onCommand(e: MonitorEvent): void {
     const key = e.args[1];
-    if (this.deps.ownAddrs.has(e.source)) {
-      if (key === this.startMarker && this.monitorPhase === 'before') {
-        this.monitorPhase = 'open';
-        this.openedAt = e.time;
-      } else if (key === this.endMarker) {
-        this.monitorPhase = 'closed';
-        this.closedAt = e.time;
-      }
+    // The markers are recognised by their random key alone, so the window is cut right even
+    // when the probe's own address could not be learned.
+    if (key === this.startMarker && this.monitorPhase === 'before') {
+      this.monitorPhase = 'open';
+      this.openedAt = e.time;
       return;
     }
+    if (key === this.endMarker) {
+      this.monitorPhase = 'closed';
+      this.closedAt = e.time;
+      return;
+    }
+    if (this.deps.ownAddrs.has(e.source)) return;
     if (this.monitorPhase !== 'open') return;
     this.commandsSeen++;
     const ck = commandKeys(e.args);

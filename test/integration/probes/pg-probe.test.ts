@@ -97,6 +97,27 @@ describe('PostgresProbe on a database with pg_stat_statements', () => {
     }
   });
 
+  it('lists a statement it caught running for over a second', async () => {
+    const sleeper = new pg.Client({ connectionString: db.url, application_name: 'sw-probes-sleeper' });
+    await sleeper.connect();
+    const probe = await PostgresProbe.connect(db.url);
+    try {
+      await probe.start(200);
+      await sleeper.query('SELECT pg_sleep(1.6)');
+      await probe.stop();
+      const activity = probe.toReportSections().postgres.activity;
+      const caught = activity.long_running.find((l) => l.application === 'sw-probes-sleeper');
+      expect(caught?.query).toBe('SELECT pg_sleep(1.6)');
+      expect(caught?.seen_running_ms).toBeGreaterThanOrEqual(1000);
+      expect(caught?.seen_running_ms).toBeLessThan(60_000);
+      expect(activity.longest_active_ms).toBeGreaterThanOrEqual(1000);
+      expect(activity.active.max).toBeGreaterThanOrEqual(1);
+    } finally {
+      await probe.close();
+      await sleeper.end();
+    }
+  });
+
   it('is read-only: a write through its session fails', async () => {
     const probe = await PostgresProbe.connect(db.url);
     try {

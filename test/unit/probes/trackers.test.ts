@@ -15,7 +15,7 @@ describe('GaugeStats', () => {
 describe('ActivityTracker', () => {
   it('counts connections by state and application, and backends waiting on locks', () => {
     const a = new ActivityTracker();
-    const base = { datname: 'app', wait_event_type: null, running_ms: 5, query_start: '2026-01-01T00:00:00Z', query: 'SELECT 1' };
+    const base = { datname: 'app', wait_event_type: null, running_ms: 5, query_start_ms: Date.parse('2026-01-01T00:00:00Z'), query: 'SELECT 1' };
     const data = a.ingest([
       { ...base, pid: 1, application_name: 'api', state: 'active' },
       { ...base, pid: 2, application_name: 'api', state: 'idle' },
@@ -25,7 +25,7 @@ describe('ActivityTracker', () => {
     const s = a.summary();
     expect(s.waiting_on_locks.max).toBe(1);
     expect(s.long_running).toHaveLength(1);
-    expect(s.long_running[0]?.pid).toBe(3);
+    expect(s.long_running[0]).toMatchObject({ pid: 3, application: 'worker', seen_running_ms: 2500, started_at: '2026-01-01T00:00:00.000Z' });
   });
 });
 
