@@ -90,9 +90,15 @@ export async function startRedis(extraArgs: string[] = []): Promise<ThrowawayRed
   const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs], { stdio: 'ignore' });
   const password = extraArgs[extraArgs.indexOf('--requirepass') + 1];
   const url = extraArgs.includes('--requirepass') ? `redis://:${password}@127.0.0.1:${port}` : `redis://127.0.0.1:${port}`;
-  await waitForPort(port);
-  const client = new Redis(url, { maxRetriesPerRequest: 1 });
-  await client.ping();
+  let client: Redis;
+  try {
+    await waitForPort(port);
+    client = new Redis(url, { maxRetriesPerRequest: 1 });
+    await client.ping();
+  } catch (err) {
+    await kill(proc); // never leave a server behind
+    throw err;
+  }
   return {
     url,
     port,
