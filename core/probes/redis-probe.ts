@@ -3,6 +3,7 @@ import { WorkbenchError, errorMessage } from '../common/errors.js';
 import { redactText } from '../common/redact.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, type ParsedTarget, parseTargetUrl, redisConnectError, withDeadline } from './connect-errors.js';
 import { GaugeStats } from './gauge-stats.js';
+import { ownAddress } from './redis-own-address.js';
 import { type KeyPatternFn, defaultKeyPattern } from './key-pattern.js';
 import { InfoTracker, OwnCommands, parseInfo } from './redis-info.js';
 import { MONITOR_COST_WARNING, MonitorSession } from './redis-monitor.js';
@@ -279,26 +280,4 @@ export class RedisProbe implements Probe {
     }
     return this.slowlog.ingest(raw, restarted);
   }
-}
-
-/**
- * The probe connection's `ip:port` as the server sees it (how MONITOR names the source), or ''
- * when this user may not run CLIENT INFO / CLIENT LIST: then the probe's INFO and SLOWLOG calls
- * count among the MONITOR commands seen (never in a key pattern: they have no keys).
- */
-async function ownAddress(redis: Redis): Promise<string> {
-  let line: string;
-  try {
-    line = (await redis.call('client', 'info')) as string;
-  } catch {
-    try {
-      // CLIENT INFO is Redis >= 6.2; CLIENT LIST ID works from 5.0.
-      const id = String(await redis.call('client', 'id'));
-      line = (await redis.call('client', 'list', 'id', id)) as string;
-    } catch {
-      return '';
-    }
-  }
-  const m = /(?:^|\s)addr=(\S+)/.exec(line);
-  return m?.[1] ?? '';
 }
