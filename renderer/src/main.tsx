@@ -1,8 +1,25 @@
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { ApiProvider } from './api/api-context.js';
+import { resolveBackend } from './api/backend-location.js';
+import { RpcClient } from './api/rpc-client.js';
+import { App } from './app/App.js';
+import { ThemeProvider } from './app/theme.js';
+import './styles/app.css';
 
-function App() {
-  return <h1>SARK Workbench</h1>;
-}
+const backend = resolveBackend();
+const client = new RpcClient(backend.wsUrl);
+client.start();
 
 const root = document.getElementById('root');
-if (root) createRoot(root).render(<App />);
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <ThemeProvider>
+        <ApiProvider client={client}>
+          <App />
+        </ApiProvider>
+      </ThemeProvider>
+    </StrictMode>,
+  );
+}
