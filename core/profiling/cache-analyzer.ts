@@ -115,9 +115,17 @@ export class CacheAnalyzer {
     this.add(op.key, op.operation, op.hit, op.durationMs, op.sensitivity, op.ttlS);
   }
 
-  /** The recording path shared with the ioredis instrumentation (no validation, no objects). */
+  /** Records one operation (no validation, no objects): skipped when disabled or unsampled. */
   add(key: string, operation: string, hit: boolean | undefined, durationMs: number, sensitivity?: string, ttlS?: number): void {
     if (!this.enabled || contextStorage.getStore() === UNSAMPLED) return;
+    this.addChecked(key, operation, hit, durationMs, sensitivity, ttlS);
+  }
+
+  /**
+   * The ioredis instrumentation's path: it checks enabled and sampling when the command is
+   * sent (at completion the context is the socket's, not the caller's).
+   */
+  addChecked(key: string, operation: string, hit: boolean | undefined, durationMs: number, sensitivity?: string, ttlS?: number): void {
     this.operations++;
     const pattern = this.patterns.patternOf(key);
     let p = this.byPattern.get(pattern);

@@ -1,9 +1,11 @@
+import { performance } from 'node:perf_hooks';
 import { UsageError } from '../common/errors.js';
 import { CallTree, newNode } from './call-tree.js';
 import { contextStorage, newTraceState, UNSAMPLED, type CallNode, type Frame, type TraceState } from './context.js';
 import { captureCpuProfile, type CpuProfile, type CpuProfileOptions } from './cpu-profile.js';
 import { LatencyHistogram } from './histogram.js';
 import type { CallTreeNode, FunctionStats } from './report-types.js';
+import { percentilesOf } from './summary-cache.js';
 
 /**
  * The function profiler (the seed's `function_profiler` and `profile_block`): spans with
@@ -224,6 +226,7 @@ export class FunctionProfiler {
 }
 
 function toStats(e: Entry): FunctionStats {
+  const [, p95, p99] = percentilesOf(e.hist);
   return {
     name: e.name,
     calls: e.calls,
@@ -231,7 +234,7 @@ function toStats(e: Entry): FunctionStats {
     total_ms: e.totalMs,
     self_ms: e.selfMs,
     mean_ms: e.totalMs / e.calls,
-    p95_ms: e.hist.percentile(95),
-    p99_ms: e.hist.percentile(99),
+    p95_ms: p95,
+    p99_ms: p99,
   };
 }

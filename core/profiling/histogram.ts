@@ -22,6 +22,31 @@ interface RecordedValuesIterator {
   next(): { valueIteratedTo: number; countAtValueIteratedTo: number };
 }
 
+/** The JsHistogram methods percentiles() scans with (public in its JS, absent from its typings). */
+interface JsHistogramInternals {
+  _counts?: ArrayLike<number>;
+  totalCount: number;
+  countsArrayLength: number;
+  countsArrayIndex(value: number): number;
+  getCountAtIndex(index: number): number;
+  valueFromIndex(index: number): number;
+  lowestEquivalentValue(value: number): number;
+  highestEquivalentValue(value: number): number;
+}
+
+const SUMMARY_PERCENTILES: readonly number[] = [50, 95, 99];
+
+/** Unit in the last place of a positive double (hdr-histogram-js's own formula). */
+function ulp(x: number): number {
+  return 2 ** (Math.floor(Math.log2(x)) - 52);
+}
+
+/** The count a percentile must reach, computed as hdr-histogram-js's getValueAtPercentile does. */
+function countAtPercentile(p: number, total: number): number {
+  const fp = (p / 100) * total;
+  return Math.max(Math.ceil(fp - ulp(fp)), 1);
+}
+
 function build(): hdr.Histogram {
   return hdr.build({
     bitBucketSize: 32,
@@ -90,15 +115,54 @@ export class LatencyHistogram {
     return Math.min(Math.max(v, this._minMs), this._maxMs);
   }
 
+  /**
+   * Several percentiles (each p in 0..100, any order) in one pass over the buckets; the same
+   * values as percentile(p). Reports read p50/p95/p99 of ~100 histograms every second, and
+   * each getValueAtPercentile scans the counts from index 0 (~50 µs here): one scan, not three.
+   */
+  percentiles(ps: readonly number[]): number[] {
+    const out = new Array<number>(ps.length).fill(0);
+    if (this._count === 0 || ps.length === 0) return out;
+    const h = this.hist as unknown as JsHistogramInternals;
+    const total = h.totalCount;
+    // Targets as getValueAtPercentile computes them, visited in ascending order.
+    const order = ps.map((_, i) => i).sort((x, y) => (ps[x] as number) - (ps[y] as number));
+    const targets = order.map((i) => countAtPercentile(Math.min(ps[i] as number, 100), total));
+    // TypedArrayHistogram keeps its counts in `_counts`: reading it directly is ~2x faster
+    // than a getCountAtIndex call per bucket.
+    const counts = h._counts;
+    const length = h.countsArrayLength;
+    let k = 0;
+    let next = targets[0] as number;
+    let running = 0;
+    // Every bucket below the smallest value recorded is empty: start there.
+    const first = Math.max(0, Math.min(length - 1, h.countsArrayIndex(Math.round(this._minMs * NS_PER_MS))));
+    for (let index = first; index < length; index++) {
+      running += counts !== undefined ? (counts[index] as number) : h.getCountAtIndex(index);
+      if (running < next) continue;
+      const value = h.valueFromIndex(index);
+      while (running >= next) {
+        const i = order[k] as number;
+        const ns = ps[i] === 0 ? h.lowestEquivalentValue(value) : h.highestEquivalentValue(value);
+        out[i] = Math.min(Math.max(ns / NS_PER_MS, this._minMs), this._maxMs);
+        k++;
+        if (k === targets.length) return out;
+        next = targets[k] as number;
+      }
+    }
+    return out;
+  }
+
   summary(): LatencySummary {
+    const [p50, p95, p99] = this.percentiles(SUMMARY_PERCENTILES) as [number, number, number];
     return {
       count: this._count,
       mean: this.meanMs,
       min: this.minMs,
       max: this._maxMs,
-      p50: this.percentile(50),
-      p95: this.percentile(95),
-      p99: this.percentile(99),
+      p50,
+      p95,
+      p99,
     };
   }
 

@@ -18,21 +18,49 @@ export interface KeyPatternRule {
 }
 
 /**
- * An id at the end of a segment, after `-` or `_` or as the whole segment: a number, a UUID or
- * a long hex string. `v2` or `tool9` are names, not ids, and stay.
+ * A UUID or a long hex string at the end of a segment, after `-` or `_` or as the whole
+ * segment (the rare case; trailing numbers are handled without a regex).
  */
-const ID_SUFFIX_RE = /(?:^|[-_])(?:\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,})$/i;
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const HEX_SUFFIX_RE = /(?:^|[-_])(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,})$/i;
+/** Shortest segment that can end in a hex id (16 hex digits). */
+const MIN_HEX_ID = 16;
 
-/** A key segment without its id: `user-123` -> `user`, `123` -> ``, a UUID -> ``. */
+/** Index where a trailing numeric id starts (at its `-`/`_`, or 0), or -1 if there is none. */
+function numericIdStart(s: string): number {
+  let i = s.length;
+  while (i > 0) {
+    const c = s.charCodeAt(i - 1);
+    if (c < 48 || c > 57) break;
+    i--;
+  }
+  if (i === s.length) return -1;
+  if (i === 0) return 0;
+  const sep = s.charCodeAt(i - 1);
+  return sep === 45 /* - */ || sep === 95 /* _ */ ? i - 1 : -1;
+}
+
+/**
+ * A key segment without its id: `user-123` -> `user`, `123` -> ``, a UUID -> ``. `v2` or
+ * `tool9` are names, not ids, and stay. Runs on every cache operation: no regex unless the
+ * segment is long enough to end in a hex id.
+ */
 export function stripId(segment: string): string {
-  if (UUID_RE.test(segment)) return '';
   let s = segment;
   // At most two passes: `tool-9-2` style compound ids are rare; more would be a name, not an id.
-  for (let i = 0; i < 2; i++) {
-    const next = s.replace(ID_SUFFIX_RE, '');
-    if (next === s) break;
-    s = next;
+  for (let pass = 0; pass < 2; pass++) {
+    const cut = numericIdStart(s);
+    if (cut >= 0) {
+      s = s.slice(0, cut);
+      continue;
+    }
+    if (s.length >= MIN_HEX_ID) {
+      const next = s.replace(HEX_SUFFIX_RE, '');
+      if (next !== s) {
+        s = next;
+        continue;
+      }
+    }
+    break;
   }
   return s;
 }

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { UsageError, errorMessage } from '../common/errors.js';
 import {
   SKIP_QUERY,
@@ -143,7 +144,7 @@ function patchPool(pool: PoolLike & PgQueryable, recorder: QueryRecorder): void 
   if ((pool as unknown as Record<symbol, unknown>)[PATCHED] !== undefined) return;
   Object.defineProperty(pool, PATCHED, { value: recorder, enumerable: false });
   // Every client the pool hands out (to pool.query or to pool.connect()) gets patched first.
-  addCheckoutListener(pool, { wantsSite: false, onCheckout: (client) => patchClient(client as ClientLike, recorder) });
+  addCheckoutListener(pool, { onCheckout: (client) => patchClient(client as ClientLike, recorder) });
   const original = (pool as unknown as ClientLike).query;
   (pool as unknown as ClientLike).query = function query(this: unknown, ...args: unknown[]): unknown {
     const text = statementText(args[0]);

@@ -14,8 +14,8 @@ import { captureStack } from './call-site.js';
  */
 
 export interface CheckoutListener {
-  /** True when the listener needs the acquiring call site (an unformatted stack). */
-  readonly wantsSite: boolean;
+  /** Asked at each checkout: capture the acquiring call site (an unformatted stack)? */
+  wantsSite?(): boolean;
   onCheckout(client: object, site: Error | null): void;
 }
 
@@ -37,7 +37,11 @@ export interface PoolLike {
 
 interface PoolHooks {
   listeners: CheckoutListener[];
-  wantsSite: boolean;
+}
+
+function wantsSite(hooks: PoolHooks): boolean {
+  for (const l of hooks.listeners) if (l.wantsSite?.() === true) return true;
+  return false;
 }
 
 const HOOKS = Symbol.for('sark-workbench.pg-pool-hooks');
@@ -62,13 +66,13 @@ function notify(hooks: PoolHooks, client: object, site: Error | null): void {
 }
 
 function install(pool: PoolLike): PoolHooks {
-  const hooks: PoolHooks = { listeners: [], wantsSite: false };
+  const hooks: PoolHooks = { listeners: [] };
   const original = pool.connect;
   pool.connect = function connect(this: PoolLike, cb?: ConnectCallback): unknown {
     const handoff = pendingPoolQuery;
     pendingPoolQuery = null;
     // Created while the acquirer is on the stack; formatted only if the hold turns out long.
-    const site = hooks.wantsSite ? captureStack() : null;
+    const site = wantsSite(hooks) ? captureStack() : null;
     if (typeof cb === 'function') {
       // A user callback runs later from another context: bind it to the caller's.
       const callback = handoff === null ? AsyncResource.bind(cb) : cb;
@@ -103,12 +107,10 @@ function install(pool: PoolLike): PoolHooks {
 export function addCheckoutListener(pool: PoolLike, listener: CheckoutListener): void {
   const hooks = (pool as unknown as Record<symbol, PoolHooks | undefined>)[HOOKS] ?? install(pool);
   if (!hooks.listeners.includes(listener)) hooks.listeners.push(listener);
-  hooks.wantsSite = hooks.listeners.some((l) => l.wantsSite);
 }
 
 export function removeCheckoutListener(pool: PoolLike, listener: CheckoutListener): void {
   const hooks = (pool as unknown as Record<symbol, PoolHooks | undefined>)[HOOKS];
   if (hooks === undefined) return;
   hooks.listeners = hooks.listeners.filter((l) => l !== listener);
-  hooks.wantsSite = hooks.listeners.some((l) => l.wantsSite);
 }

@@ -1,5 +1,6 @@
+import { performance } from 'node:perf_hooks';
 import { UsageError } from '../common/errors.js';
-import { IntDistribution, TopN } from './bounded.js';
+import { IntDistribution, TokenBucket, TopN } from './bounded.js';
 import { callSiteOf } from './call-site.js';
 import { LatencyHistogram } from './histogram.js';
 import { addCheckoutListener, removeCheckoutListener, type CheckoutListener, type PoolLike } from './pg-pool-hooks.js';
@@ -10,7 +11,8 @@ import type { PoolSample } from './snapshot-types.js';
  * The seed's ConnectionPoolMonitor, for a pg.Pool: periodic samples of checked-out, idle and
  * waiting clients; exhaustion events (contiguous samples with callers waiting); how long each
  * checkout holds its client (including the ones pool.query takes internally); and clients held
- * longer than a second, with the call site that acquired them.
+ * longer than a second, with the call site that acquired them (captured for up to 100
+ * checkouts a second, and for all of them for a while after a long hold went unattributed).
  */
 
 /** The seed flagged connections "held >1 second" (likely audit writes). */
@@ -20,6 +22,13 @@ const DEFAULT_MAX_RECENT_SAMPLES = 600;
 /** Exhaustion events and long-held checkouts listed (all are counted). */
 const MAX_EVENTS = 1_000;
 const MAX_LONG_HELD = 100;
+/**
+ * Checkouts whose call site is captured, per second. A capture is a V8 stack walk: 3-8 µs on
+ * this kind of machine, which at thousands of checkouts per second would cost more than the
+ * whole query profiler (measured in test/bench/profiling-overhead.ts).
+ */
+const SITE_CAPTURES_PER_S = 100;
+const CAPTURE_ALL_AFTER_MISS_MS = 30_000;
 
 export interface PgPoolLike extends PoolLike {
   totalCount: number;
@@ -95,6 +104,9 @@ export class ConnectionPoolMonitor {
   private exhaustedMs = 0;
   private exhaustedSamples = 0;
   private readonly listener: CheckoutListener;
+  private readonly siteBudget = new TokenBucket(SITE_CAPTURES_PER_S, SITE_CAPTURES_PER_S);
+  /** After a long hold whose site was not captured, capture every checkout until then. */
+  private captureAllUntilMs = 0;
   private readonly onRelease: (err: unknown, client: object) => void;
 
   constructor(pool: unknown, options: PoolMonitorOptions = {}) {
@@ -106,7 +118,7 @@ export class ConnectionPoolMonitor {
     this.baseSize = options.baseSize;
     this.maxRecent = options.maxRecentSamples ?? DEFAULT_MAX_RECENT_SAMPLES;
     this.listener = {
-      wantsSite: true,
+      wantsSite: () => performance.now() < this.captureAllUntilMs || this.siteBudget.take(),
       onCheckout: (client, site) => {
         this.checkouts.set(client, { startMs: performance.now(), site });
       },
@@ -133,7 +145,11 @@ export class ConnectionPoolMonitor {
     this.checkouts.delete(client);
     const heldMs = performance.now() - c.startMs;
     this.checkoutHist.record(heldMs);
-    if (heldMs > LONG_HELD_MS) this.noteLongHeld(heldMs, c);
+    if (heldMs > LONG_HELD_MS) {
+      // Long holds tend to recur from the same code: make sure the next ones are attributed.
+      if (c.site === null) this.captureAllUntilMs = performance.now() + CAPTURE_ALL_AFTER_MISS_MS;
+      this.noteLongHeld(heldMs, c);
+    }
   }
 
   private noteLongHeld(heldMs: number, c: Checkout): void {

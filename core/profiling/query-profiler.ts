@@ -1,8 +1,10 @@
-import { TopN, setEvictingOldest } from './bounded.js';
+import { performance } from 'node:perf_hooks';
+import { TokenBucket, TopN, setEvictingOldest } from './bounded.js';
 import { callSiteOf, captureStack } from './call-site.js';
 import { contextStorage, UNSAMPLED, type TraceState } from './context.js';
 import { fingerprintOf, fingerprinterReady, loadFingerprinter, normalizedQuery } from './fingerprints.js';
 import { LatencyHistogram } from './histogram.js';
+import { percentilesOf } from './summary-cache.js';
 import { NPlusOneDetector, type DetectorMark, type WindowState } from './n-plus-one.js';
 import { instrumentPg, type PgQueryable } from './pg-instrument.js';
 import { resolveQueryOptions, type QueryProfilerOptions, type ResolvedQueryOptions } from './query-options.js';
@@ -18,8 +20,8 @@ export type { QueryProfilerOptions } from './query-options.js';
  *
  * Hot path (one query): a Map lookup by statement text (the fingerprint is cached per text),
  * one small object, two performance.now() calls, a histogram record. No stack is captured
- * except on rare paths: the first time a text is seen, an N+1 threshold crossed, or a
- * fingerprint that has been slow before.
+ * except on rare paths: the first time a text is seen (budgeted) and an N+1 finding's first
+ * crossing. A slow query reports where its statement text was first issued.
  */
 
 /** Statement texts remembered (text -> fingerprint stats); FIFO-evicted beyond this. */
@@ -28,6 +30,12 @@ const TEXT_CACHE_SIZE = 5_000;
 const MAX_STATEMENT_CHARS = 2_000;
 /** Queries that finish before libpg-query has loaded (~60 ms after instrument()) are held here. */
 const MAX_PENDING_QUERIES = 50_000;
+/**
+ * Call sites captured per second for statement texts seen for the first time. A stack capture
+ * costs 3-8 µs here; statements with inline literals are new texts on every call, and must not
+ * pay that each time.
+ */
+const SITE_CAPTURES_PER_S = 100;
 /** Fingerprints beyond the cap are counted under this one, so totals stay exact. */
 const OVERFLOW_FINGERPRINT = 'other';
 
@@ -40,8 +48,6 @@ interface FingerprintStats {
   totalMs: number;
   rows: number;
   readonly hist: LatencyHistogram;
-  /** Set after a slow query: later queries of this fingerprint capture their call site. */
-  captureSite: boolean;
   window: WindowState | null;
 }
 
@@ -50,6 +56,9 @@ interface TextEntry {
   /** null while libpg-query is loading. */
   stats: FingerprintStats | null;
   readonly excluded: boolean;
+  /** Where the text was first issued (for slow-query call sites); formatted on first use. */
+  site: Error | null;
+  callSite: string | null | undefined;
 }
 
 /** One in-flight query, from issue to completion. */
@@ -78,6 +87,15 @@ export interface ManualQueryRecord {
   error?: string | null;
 }
 
+/** A slow query's call site: where its statement text was first issued. */
+function textCallSite(entry: TextEntry): string | null {
+  if (entry.callSite === undefined) {
+    entry.callSite = callSiteOf(entry.site);
+    entry.site = null;
+  }
+  return entry.callSite;
+}
+
 function truncate(text: string): string {
   return text.length > MAX_STATEMENT_CHARS ? `${text.slice(0, MAX_STATEMENT_CHARS)}…` : text;
 }
@@ -92,6 +110,7 @@ export class QueryProfiler {
   private draining: Promise<void> | null = null;
   private detector: NPlusOneDetector;
   private slow: TopN<SlowQuery>;
+  private readonly siteBudget = new TokenBucket(SITE_CAPTURES_PER_S, SITE_CAPTURES_PER_S);
   private totalQueries = 0;
   private totalMs = 0;
   private slowCount = 0;
@@ -164,10 +183,11 @@ export class QueryProfiler {
       traceCount: null,
       windowFinding: null,
       durationMs: -1,
-      // The first sight of a text (already the slow path: it may parse) and fingerprints that
-      // were slow before keep their call site, for slow-query entries.
-      site: firstSeen || stats === null || stats.captureSite ? captureStack() : null,
+      // Before the parser loads every query keeps its site (N+1 counting happens later);
+      // otherwise only the first sight of a text does, within a budget (see SITE_CAPTURES_PER_S).
+      site: stats === null || (firstSeen && this.siteBudget.take()) ? captureStack() : null,
     };
+    if (firstSeen) entry.site = issued.site;
     if (stats !== null) {
       issued.noted = true;
       this.detector.onIssue(issued, stats, issued.trace, issued.startMs);
@@ -216,7 +236,7 @@ export class QueryProfiler {
     const excluded = this.opts.exclude.some((re) => re.test(text));
     let stats: FingerprintStats | null = null;
     if (!excluded && fingerprinterReady()) stats = this.statsFor(text);
-    const entry: TextEntry = { text, stats, excluded };
+    const entry: TextEntry = { text, stats, excluded, site: null, callSite: undefined };
     if (!excluded && stats === null) {
       void this.ready();
       this.pendingTexts.push(entry);
@@ -244,7 +264,6 @@ export class QueryProfiler {
       totalMs: 0,
       rows: 0,
       hist: new LatencyHistogram(),
-      captureSite: false,
       window: null,
     };
     this.fingerprints.set(fingerprint, fp);
@@ -279,7 +298,6 @@ export class QueryProfiler {
     endedAtMs: number,
   ): void {
     this.slowCount++;
-    stats.captureSite = true;
     if (!this.slow.accepts(durationMs)) return;
     this.slow.offer({
       fingerprint: stats.fingerprint,
@@ -288,7 +306,7 @@ export class QueryProfiler {
       duration_ms: durationMs,
       rows,
       at: new Date(endedAtMs === 0 ? Date.now() : endedAtMs).toISOString(),
-      call_site: callSiteOf(issued.site),
+      call_site: callSiteOf(issued.site) ?? textCallSite(issued.entry),
       error: error === null ? null : redactText(error).slice(0, MAX_STATEMENT_CHARS),
     });
   }
@@ -334,7 +352,7 @@ export class QueryProfiler {
     const out: QueryFingerprintStats[] = [];
     for (const fp of this.fingerprints.values()) {
       if (fp.count === 0) continue;
-      const s = fp.hist.summary();
+      const [p50, p95, p99] = percentilesOf(fp.hist);
       out.push({
         fingerprint: fp.fingerprint,
         query: fp.query,
@@ -342,10 +360,10 @@ export class QueryProfiler {
         errors: fp.errors,
         total_ms: fp.totalMs,
         mean_ms: fp.totalMs / fp.count,
-        p50_ms: s.p50,
-        p95_ms: s.p95,
-        p99_ms: s.p99,
-        max_ms: s.max,
+        p50_ms: p50,
+        p95_ms: p95,
+        p99_ms: p99,
+        max_ms: fp.hist.maxMs,
         rows: fp.rows,
       });
     }

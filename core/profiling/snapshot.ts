@@ -2,6 +2,7 @@ import { generatePerformanceReport, type ReportSources } from './report.js';
 import { functionProfiler, queryProfiler } from './defaults.js';
 import { registeredPoolMonitor } from './pool-monitor.js';
 import type { ProfilingSnapshot } from './snapshot-types.js';
+import { encodedOf } from './summary-cache.js';
 
 /**
  * Snapshots for streaming (the embedded server sends one per second over IPC, with
@@ -25,8 +26,8 @@ export function takeSnapshot(options: SnapshotOptions = {}): ProfilingSnapshot {
   if (options.histograms === true) {
     const queries: Record<string, string> = {};
     const functions: Record<string, string> = {};
-    for (const [fp, h] of (options.queries ?? queryProfiler).histograms()) queries[fp] = h.encode();
-    for (const [name, h] of (options.functions ?? functionProfiler).histograms()) functions[name] = h.encode();
+    for (const [fp, h] of (options.queries ?? queryProfiler).histograms()) queries[fp] = encodedOf(h);
+    for (const [name, h] of (options.functions ?? functionProfiler).histograms()) functions[name] = encodedOf(h);
     histograms = { queries, functions };
   }
   return {
