@@ -99,33 +99,44 @@ export function nPlusOneRules(r: RecommendInput): Recommendation[] {
   }));
 }
 
+/** Hot reads of tables nothing writes: one recommendation, the biggest first in its evidence. */
 export function cachingCandidateRules(r: RecommendInput): Recommendation[] {
   const requests = r.summary.requests;
   if (requests === 0) return [];
   const written = writtenTables(r);
-  const out: Recommendation[] = [];
+  const nPlusOne = new Set(r.n_plus_one.map((n) => n.fingerprint));
+  const hot: Array<{ q: QueryFingerprintStats; tables: string[]; perRequest: number }> = [];
   for (const q of r.queries.by_fingerprint) {
-    if (isWrite(q) || !/^\s*select\b/i.test(q.query)) continue;
+    if (isWrite(q) || !/^\s*select\b/i.test(q.query) || nPlusOne.has(q.fingerprint)) continue;
     const perRequest = q.count / requests;
     if (q.count < HOT_QUERY_MIN_CALLS || perRequest < HOT_QUERY_PER_REQUEST) continue;
-    const tables = readQueryColumns(q.query)?.tables ?? [];
-    if (tables.length === 0 || tables.some((t) => written.has(t.table))) continue;
-    // A query keyed by an id (equality filter) is cacheable per key; a scan is not.
     const cols = readQueryColumns(q.query);
-    if (!cols || tables.every((t) => (cols.equality.get(t.table) ?? []).length === 0)) continue;
-    out.push({
-      id: `cache-${tables.map((t) => t.table).join('-')}`,
-      title: `Cache ${tables.map((t) => t.table).join(', ')} lookups in the application`,
+    const tables = (cols?.tables ?? []).map((t) => t.table);
+    if (!cols || tables.length === 0 || tables.some((t) => written.has(t))) continue;
+    // A query keyed by an id (equality filter) is cacheable per key; a scan is not.
+    if (tables.every((t) => (cols.equality.get(t) ?? []).length === 0)) continue;
+    hot.push({ q, tables, perRequest });
+  }
+  if (hot.length === 0) return [];
+  hot.sort((a, b) => b.q.total_ms - a.q.total_ms);
+  const names = [...new Set(hot.flatMap((h) => h.tables))];
+  const totalMs = hot.reduce((a, h) => a + h.q.total_ms, 0);
+  return [
+    {
+      id: `cache-${names.join('-')}`,
+      title: `Cache ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''} lookups in the application`,
       impact: 'high',
       effort: 'low',
       evidence: [
-        `\`${q.query}\` ran ${q.count.toLocaleString('en-US')} times (${perRequest.toFixed(2)} per request), ${ms(q.total_ms)} ms in total, mean ${ms(q.mean_ms)} ms`,
-        `No statement in this session wrote to ${tables.map((t) => t.table).join(', ')}`,
+        ...hot.map(
+          (h) =>
+            `\`${h.q.query.replace(/\s+/g, ' ')}\` ran ${h.q.count.toLocaleString('en-US')} times (${h.perRequest.toFixed(2)} per request), mean ${ms(h.q.mean_ms)} ms, ${Math.round(h.q.total_ms).toLocaleString('en-US')} ms in total`,
+        ),
+        `No statement in this session wrote to ${names.join(', ')}; together these reads took ${Math.round(totalMs).toLocaleString('en-US')} ms of database time`,
       ],
-      action: `Keep the result per key in a cache with a 300 s TTL (invalidate on change), e.g. a bounded LRU in process or a Redis key per id.`,
-    });
-  }
-  return out;
+      action: `Keep each result per key in a cache with a 300 s TTL (invalidate on change): a bounded LRU in process or a Redis key per id. For users, keep the roles in the same cached object.`,
+    },
+  ];
 }
 
 export function auditBatchingRule(r: RecommendInput): Recommendation | null {

@@ -30,8 +30,14 @@ export interface RecommendOptions {
   db?: PlanDb;
 }
 
-function wantsIndex(q: QueryFingerprintStats, slowMs: number): boolean {
+/**
+ * With a database to ask, PgHero's thresholds pick candidates and EXPLAIN decides. Without one,
+ * only a statement slow on average is a candidate: a point lookup that is slow only because it
+ * queued behind something else (a busy pool, a serialised embedded database) is not.
+ */
+function wantsIndex(q: QueryFingerprintStats, slowMs: number, verifiable: boolean): boolean {
   if (!/^\s*(select|with)\b/i.test(q.query)) return false;
+  if (!verifiable) return q.mean_ms >= slowMs;
   return (q.mean_ms >= INDEX_MEAN_MS && q.count >= INDEX_MIN_CALLS) || q.p95_ms >= slowMs || q.max_ms >= slowMs * 2;
 }
 
@@ -39,8 +45,9 @@ async function indexRules(r: RecommendInput, db: PlanDb | undefined): Promise<Re
   const slowMs = r.queries.slow_query_threshold_ms ?? 100;
   const out: Recommendation[] = [];
   await loadParser();
+  const nPlusOne = new Set(r.n_plus_one.map((n) => n.fingerprint));
   for (const q of r.queries.by_fingerprint) {
-    if (!wantsIndex(q, slowMs)) continue;
+    if (nPlusOne.has(q.fingerprint) || !wantsIndex(q, slowMs, db !== undefined)) continue;
     const cols = readQueryColumns(q.query);
     if (!cols) continue;
     for (const table of cols.tables) {
@@ -79,7 +86,22 @@ async function indexRules(r: RecommendInput, db: PlanDb | undefined): Promise<Re
 const IMPACT_RANK = { high: 0, medium: 1, low: 2 } as const;
 const EFFORT_RANK = { low: 0, medium: 1, high: 2 } as const;
 
-/** All recommendations the session's data supports, ranked as the seed ranks them (impact, then effort). */
+/**
+ * Database or request time a recommendation addresses in this session, to order findings of the
+ * same impact: the N+1 that cost 29 s comes before the index that would save 0.5 s.
+ */
+function weightMs(rec: Recommendation, r: RecommendInput): number {
+  if (rec.id.startsWith('n-plus-one-')) return r.n_plus_one[Number(rec.id.slice('n-plus-one-'.length)) - 1]?.total_duration_ms ?? 0;
+  if (rec.id.startsWith('index-') || rec.id.startsWith('cache-')) {
+    // The evidence quotes the statements; sum the time of the fingerprints it names.
+    return r.queries.by_fingerprint.filter((q) => rec.evidence.some((e) => e.includes(q.query.replace(/\s+/g, ' ')) || e.includes(q.query))).reduce((a, q) => a + q.total_ms, 0);
+  }
+  if (rec.id === 'pool-size' && r.pool) return (r.pool.exhaustion_time_pct / 100) * r.session.duration_s * 1000 * Math.max(1, r.pool.waiting?.avg ?? 1);
+  if (rec.id === 'audit-batching') return r.queries.by_fingerprint.filter((q) => /^\s*insert\b/i.test(q.query)).reduce((a, q) => a + q.total_ms, 0);
+  return 0;
+}
+
+/** All recommendations the session's data supports, ranked by impact (as the seed ranks them), then by the time at stake. */
 export async function recommend(r: RecommendInput, opts: RecommendOptions = {}): Promise<Recommendation[]> {
   await loadParser();
   const all: Recommendation[] = [
@@ -94,7 +116,7 @@ export async function recommend(r: RecommendInput, opts: RecommendOptions = {}):
   const seen = new Set<string>();
   return all
     .filter((x) => (seen.has(x.id) ? false : (seen.add(x.id), true)))
-    .map((x, i) => ({ x, i }))
-    .sort((a, b) => IMPACT_RANK[a.x.impact] - IMPACT_RANK[b.x.impact] || EFFORT_RANK[a.x.effort] - EFFORT_RANK[b.x.effort] || a.i - b.i)
+    .map((x, i) => ({ x, i, w: weightMs(x, r) }))
+    .sort((a, b) => IMPACT_RANK[a.x.impact] - IMPACT_RANK[b.x.impact] || b.w - a.w || EFFORT_RANK[a.x.effort] - EFFORT_RANK[b.x.effort] || a.i - b.i)
     .map(({ x }) => x);
 }

@@ -4,6 +4,9 @@ import { redactText } from '../common/redact.js';
 import { workbenchVersion } from '../report/build.js';
 import { registerCompare } from './commands/compare.js';
 import { registerExportImport } from './commands/export-import.js';
+import { registerProfile } from './commands/profile.js';
+import { registerReplay } from './commands/replay.js';
+import { registerServe } from './commands/serve.js';
 import { registerReport } from './commands/report.js';
 import { registerSessions } from './commands/sessions.js';
 import type { GlobalOptions } from './context.js';
@@ -25,10 +28,13 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ outputError: (str, write) => write(str) });
 
   const commands: Array<(p: Command) => void> = [
+    (p) => registerProfile(p, () => globals, (c) => (exitCode = c)),
+    (p) => registerServe(p),
     (p) => registerSessions(p, () => globals),
     (p) => registerReport(p, () => globals),
     (p) => registerCompare(p, () => globals, (c) => (exitCode = c)),
     (p) => registerExportImport(p, () => globals),
+    (p) => registerReplay(p, () => globals, (c) => (exitCode = c)),
   ];
   for (const register of commands) register(program);
   for (const cmd of program.commands) {

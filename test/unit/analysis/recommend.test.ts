@@ -79,7 +79,7 @@ describe('recommendations', () => {
   it('caching candidate: a hot read of a table nothing writes', async () => {
     const r = healthy();
     r.queries.by_fingerprint.push({ fingerprint: 'fp-tool', query: 'SELECT id, sensitivity FROM tools WHERE id = $1', count: 9000, errors: 0, total_ms: 9000, mean_ms: 1, p50_ms: 1, p95_ms: 2, p99_ms: 2, max_ms: 3, rows: 9000 });
-    expect(await ids(r)).toContain('cache-tools');
+    expect((await ids(r)).some((id) => id.startsWith('cache-') && id.includes('tools'))).toBe(true);
   });
 
   it('caching candidate: not when the session writes that table', async () => {
@@ -88,7 +88,7 @@ describe('recommendations', () => {
       { fingerprint: 'fp-tool', query: 'SELECT id, sensitivity FROM tools WHERE id = $1', count: 9000, errors: 0, total_ms: 9000, mean_ms: 1, p50_ms: 1, p95_ms: 2, p99_ms: 2, max_ms: 3, rows: 9000 },
       { fingerprint: 'fp-tool-w', query: 'UPDATE tools SET sensitivity = $1 WHERE id = $2', count: 10, errors: 0, total_ms: 10, mean_ms: 1, p50_ms: 1, p95_ms: 1, p99_ms: 1, max_ms: 1, rows: 10 },
     );
-    expect(await ids(r)).not.toContain('cache-tools');
+    expect((await ids(r)).some((id) => id.includes('tools'))).toBe(false);
   });
 
   it('audit batching: one insert per request dominating DB time', async () => {
@@ -139,12 +139,14 @@ describe('recommendations', () => {
     expect(await ids(r)).not.toContain('separate-pools');
   });
 
-  it('ranks by impact then effort, as the seed does', async () => {
+  it('ranks by impact (as the seed does), then by the time at stake', async () => {
     const r = makeReport();
     r.pool = { ...r.pool!, checked_out: { min: 8, max: 30, avg: 16, p95: 24, p99: 27 }, exhaustion_events: 12, exhaustion_time_pct: 2.3 };
     const recs = await recommend(r);
     const rank = { high: 0, medium: 1, low: 2 };
     for (let i = 1; i < recs.length; i++) expect(rank[recs[i]!.impact]).toBeGreaterThanOrEqual(rank[recs[i - 1]!.impact]);
-    expect(recs[0]!.id).toBe('pool-size');
+    // The analytics query cost ~74 s of database time; pool waits cost well under a second.
+    expect(recs[0]!.id).toMatch(/^index-policy_decision_logs/);
+    expect(recs.findIndex((x) => x.id === 'pool-size')).toBeGreaterThan(0);
   });
 });
