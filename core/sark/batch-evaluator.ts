@@ -43,7 +43,8 @@ export async function evaluateBatch(evaluator: PolicyEvaluator, reqs: readonly E
   return results;
 }
 
-async function resolveBatch(evaluator: PolicyEvaluator, reqs: readonly EvaluationRequest[]): Promise<EvaluationResult[]> {
+/** Cache lookups and, for the misses, decisions and cache writes. No audit rows. */
+export async function resolveBatch(evaluator: PolicyEvaluator, reqs: readonly EvaluationRequest[]): Promise<EvaluationResult[]> {
   const deps = evaluator.deps;
   const { instr, cache, knobs, ttl } = deps;
   // The injected latency is per evaluate call: once for a batch.

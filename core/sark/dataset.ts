@@ -48,7 +48,7 @@ const SIZE_LIMITS: Record<keyof DatasetSizes, [number, number]> = {
 };
 
 /** Bump when the schema or the seeding formulas change: old data sets are then re-seeded. */
-export const DATASET_SCHEMA_VERSION = 1;
+export const DATASET_SCHEMA_VERSION = 2;
 
 /** Seeded audit history ends here (a fixed instant, so the data set does not depend on the day it was seeded). */
 export const AUDIT_HISTORY_END = '2025-11-01T00:00:00.000Z';

@@ -111,7 +111,12 @@ export async function startSarkServer(options: SarkServerOptions = {}): Promise<
       ttl: new TtlPolicy(knobs.criticalTtlS, knobs.adaptiveTtl),
       detached,
     });
-    const prewarmed = knobs.prewarm ? await prewarmCache(evaluator, description) : 0;
+    let prewarmed = 0;
+    if (knobs.prewarm) {
+      const t1 = performance.now();
+      prewarmed = await prewarmCache(evaluator, description);
+      log(`pre-warmed ${prewarmed} decisions in ${Math.round(performance.now() - t1)} ms`);
+    }
     // Setup, pre-warming and the first fingerprint parses are not what a session measures.
     instr.reset();
 

@@ -69,7 +69,14 @@ export function createRouter(routes: readonly Route[], instr: SarkInstrumentatio
       send(res, { status, body: { error: status === 405 ? `method ${req.method ?? ''} not allowed on ${url.pathname}` : `no route ${url.pathname}` } });
       return;
     }
-    const run = (): Promise<RouteResult> => route.handle({ req, url }).catch((err: unknown) => errorResult(err, log));
+    // async, so a handler that throws synchronously is answered like one that rejects.
+    const run = async (): Promise<RouteResult> => {
+      try {
+        return await route.handle({ req, url });
+      } catch (err) {
+        return errorResult(err, log);
+      }
+    };
     const pending = route.traced ? instr.trace('http_request', run) : run();
     pending.then(
       (result) => send(res, result),

@@ -51,12 +51,17 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-/** Takes `<dir>.lock` for this process; false if a live process holds it. */
+/** Lock files this process holds (a second server in the same process must not share the dir either). */
+const heldLocks = new Set<string>();
+
+/** Takes `<dir>.lock` for this process; false if a live process (or this one) holds it. */
 export function acquireDirLock(lockFile: string): boolean {
+  if (heldLocks.has(lockFile)) return false;
   mkdirSync(dirname(lockFile), { recursive: true });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      heldLocks.add(lockFile);
       return true;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
@@ -79,6 +84,7 @@ export function acquireDirLock(lockFile: string): boolean {
 }
 
 export function releaseDirLock(lockFile: string): void {
+  heldLocks.delete(lockFile);
   try {
     if (readFileSync(lockFile, 'utf8').trim() === String(process.pid)) unlinkSync(lockFile);
   } catch {

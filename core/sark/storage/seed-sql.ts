@@ -17,6 +17,8 @@ import { SARK_SCHEMA } from './schema-sql.js';
  */
 
 const S = SARK_SCHEMA;
+/** Distinct audit row templates (a prime, so users, tools and actions do not fall into step). */
+const AUDIT_TEMPLATES = 4999;
 
 function h(salt: number, i: string, seed: number): string {
   return `${S}.sark_hash(${salt}, ${i}, ${seed})`;
@@ -33,6 +35,7 @@ export function seedStatements(ds: ResolvedDataset): { label: string; sql: strin
   const end = `timestamptz '${AUDIT_HISTORY_END}'`;
   const historyS = AUDIT_HISTORY_DAYS * 86_400;
   const stepS = sizes.auditRows > 0 ? historyS / sizes.auditRows : 0;
+  const T = AUDIT_TEMPLATES;
   return [
     {
       label: 'users',
@@ -92,20 +95,26 @@ export function seedStatements(ds: ResolvedDataset): { label: string; sql: strin
              LATERAL (SELECT ${sensitivityCase(h(SALT.toolSensitivity, 'i', seed))} AS lvl) AS x`,
     },
     {
-      // Cheap arithmetic instead of sark_hash: this is the big table, and nobody needs to
-      // predict its rows. Timestamps are spread evenly over the history, newest first.
+      // The big table. Rows are built from AUDIT_TEMPLATES distinct row templates (the string
+      // building happens once per template) crossed with generate_series: half the seeding time
+      // of building every row's strings (5.8 s vs 12 s for 1M rows in PGlite, measured), and
+      // nobody needs to predict these rows. Timestamps are spread evenly over the history.
       label: 'policy_decision_logs',
       sql: `INSERT INTO ${S}.policy_decision_logs (id, user_id, tool_id, server_id, action, result, reason, cached, "timestamp", evaluation_duration_ms)
-        SELECT i, 'user-' || (1 + (i * 7919) % ${sizes.users}),
-               CASE WHEN i % 20 = 0 THEN NULL ELSE 'tool-' || (1 + (i * 104729) % ${sizes.tools}) END,
-               CASE WHEN i % 20 = 0 THEN 'server-' || (1 + (i * 31) % ${sizes.servers}) ELSE NULL END,
-               CASE WHEN i % 20 = 0 THEN 'connect' ELSE (ARRAY['invoke', 'read', 'list'])[1 + i % 3] END,
-               CASE WHEN (i * 31) % 10 < 7 THEN 'allow' ELSE 'deny' END,
-               CASE WHEN (i * 31) % 10 < 7 THEN 'permitted by policy internal-team-member' ELSE 'no policy permits this request' END,
-               (i * 13) % 10 < 6,
-               ${end} - (i * interval '${stepS} seconds'),
-               ((i * 37) % 500) / 10.0
-        FROM generate_series(1::bigint, ${sizes.auditRows}::bigint) AS i`,
+        SELECT k * ${T} + n, u, tl, sv, act, res, rsn, cch, ${end} - ((k * ${T} + n) * interval '${stepS} seconds'), dur
+        FROM (
+          SELECT n, 'user-' || (1 + (n * 7919) % ${sizes.users}) AS u,
+                 CASE WHEN n % 20 = 0 THEN NULL ELSE 'tool-' || (1 + (n * 104729) % ${sizes.tools}) END AS tl,
+                 CASE WHEN n % 20 = 0 THEN 'server-' || (1 + (n * 31) % ${sizes.servers}) ELSE NULL END AS sv,
+                 CASE WHEN n % 20 = 0 THEN 'connect' ELSE (ARRAY['invoke', 'read', 'list'])[1 + n % 3] END AS act,
+                 CASE WHEN (n * 31) % 10 < 7 THEN 'allow' ELSE 'deny' END AS res,
+                 CASE WHEN (n * 31) % 10 < 7 THEN 'allowed by internal-team-member' ELSE 'denied: no policy permits this request' END AS rsn,
+                 (n * 13) % 10 < 6 AS cch,
+                 ((n * 37) % 500) / 10.0 AS dur
+          FROM generate_series(0, ${T - 1}) AS n
+        ) AS tpl
+        CROSS JOIN generate_series(0, ${Math.ceil(sizes.auditRows / T)}) AS k
+        WHERE k * ${T} + n BETWEEN 1 AND ${sizes.auditRows}`,
     },
     {
       label: 'audit id sequence',

@@ -72,6 +72,7 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
   let connectionString: string;
   if (options.pgUrl !== undefined) connectionString = options.pgUrl;
   else {
+    const t0 = performance.now();
     embedded = await startEmbeddedPostgres({
       datasetKey: dataset.key,
       dataDir: options.embeddedDataDir,
@@ -80,6 +81,7 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
       warn: (m) => log(`warning: ${m}`),
     });
     connectionString = embedded.url;
+    log(`embedded Postgres ready in ${Math.round(performance.now() - t0)} ms (${embedded.dataDir})`);
   }
   try {
     const setup = await prepareDataset(connectionString, dataset, knobs.analyticsIndex, log);
