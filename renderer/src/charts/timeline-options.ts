@@ -116,8 +116,10 @@ export function overlayOption(metric: 'rps' | 'p95' | 'hit_rate', a: readonly Ti
   const format: ValueFormatter = metric === 'rps' ? (v) => fmtRate(v) : metric === 'p95' ? (v) => fmtMs(v) : (v) => fmtPct(v);
   const yName = metric === 'rps' ? 'req/s' : metric === 'p95' ? 'p95 ms' : 'hit rate';
   const xMax = Math.max(a[a.length - 1]?.t_s ?? 0, b[b.length - 1]?.t_s ?? 0);
+  const common = base(format, { palette, xMaxS: xMax }, yName, metric === 'hit_rate' ? 1 : undefined);
   return {
-    ...base(format, { palette, xMaxS: xMax }, yName, metric === 'hit_rate' ? 1 : undefined),
+    ...common,
+    ...(metric === 'hit_rate' ? { yAxis: { type: 'value', name: yName, min: 0, max: 1, axisLabel: { formatter: (v: number) => `${Math.round(v * 100)}%` }, nameGap: 8, nameTextStyle: { align: 'left' } } } : {}),
     series: [line(names[0], series(a, get), palette.series[6] ?? palette.muted), line(names[1], series(b, get), palette.series[0] ?? '')],
   };
 }

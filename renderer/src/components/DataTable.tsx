@@ -186,7 +186,11 @@ export function DataTable<T>(props: DataTableProps<T>) {
                   {c.sortValue ? (
                     <button type="button" className="th-sort" onClick={() => toggleSort(c.key)}>
                       {c.header}
-                      <span className="sort-mark" aria-hidden="true">{dir === 'asc' ? '▲' : dir === 'desc' ? '▼' : ''}</span>
+                      {dir && (
+                        <span className="sort-mark" aria-hidden="true">
+                          {dir === 'asc' ? '▲' : '▼'}
+                        </span>
+                      )}
                     </button>
                   ) : (
                     c.header

@@ -8,7 +8,7 @@ export function LiveNumbers({ progress: p }: { progress: RecordingProgress | nul
       <StatRow>
         <Stat label="Requests" value={<span data-testid="live-requests">{fmtInt(p?.requests)}</span>} />
         <Stat label="Throughput" value={<span data-testid="live-rps">{fmtRate(p?.rps)}</span>} />
-        <Stat label="p50 / p95 / p99" value={p ? `${fmtMs(p.p50_ms)} / ${fmtMs(p.p95_ms)} / ${fmtMs(p.p99_ms)}` : '—'} />
+        <Stat label="p95 latency" value={<span data-testid="live-p95">{fmtMs(p?.p95_ms)}</span>} note={p ? `p50 ${fmtMs(p.p50_ms)} · p99 ${fmtMs(p.p99_ms)}` : undefined} />
         <Stat label="Errors" value={fmtInt(p?.errors)} tone={p && p.errors > 0 ? 'fail' : undefined} />
         <Stat label="Cache hit rate" value={fmtPct(p?.hit_rate)} />
         <Stat label="Pool checked out" value={p?.pool_checked_out === null || p?.pool_checked_out === undefined ? '—' : `${fmtInt(p.pool_checked_out)} / ${fmtInt(p.pool_size)}`} />

@@ -105,7 +105,7 @@ export function ReplayTab({ report: r }: { report: SessionReport }) {
         </div>
       </div>
       <StatRow>
-        <Stat label="Requests so far" value={fmtInt(totals.requests)} />
+        <Stat label="Requests so far" value={<span data-testid="replay-requests">{fmtInt(totals.requests)}</span>} />
         <Stat label="Throughput at t" value={fmtRate(at?.rps)} />
         <Stat label="p95 at t" value={fmtMs(at?.p95_ms)} />
         <Stat label="Errors so far" value={fmtInt(totals.errors)} tone={totals.errors > 0 ? 'fail' : undefined} />
