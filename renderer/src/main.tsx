@@ -17,7 +17,7 @@ if (root) {
     <StrictMode>
       <ThemeProvider>
         <ApiProvider client={client}>
-          <App />
+          <App hasToken={backend.hasToken} />
         </ApiProvider>
       </ThemeProvider>
     </StrictMode>,

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiMethod, ApiParams, ApiResults } from '../../../core/api/types.js';
-import { useApi } from './api-context.js';
+import { useApi, useConnectionState } from './api-context.js';
 import { errorText } from './errors.js';
 
 export interface CallState<T> {
@@ -22,6 +22,14 @@ export function useCall<M extends ApiMethod>(method: M, params: ApiParams<M> | n
   const [nonce, setNonce] = useState(0);
   const paramsRef = useRef(params);
   paramsRef.current = params;
+  const connection = useConnectionState();
+  const failedRef = useRef(false);
+  failedRef.current = error !== null;
+
+  // A call that failed because the backend was away is retried once it is back.
+  useEffect(() => {
+    if (connection === 'open' && failedRef.current) setNonce((n) => n + 1);
+  }, [connection]);
 
   useEffect(() => {
     const p = paramsRef.current;

@@ -1,3 +1,4 @@
+import type { MouseEvent } from 'react';
 import { useConnectionState } from '../api/api-context.js';
 import { ComparePage } from '../pages/compare/ComparePage.js';
 import { NewSessionPage } from '../pages/new-session/NewSessionPage.js';
@@ -5,6 +6,7 @@ import { RecordingPage } from '../pages/recording/RecordingPage.js';
 import { SessionPage } from '../pages/session/SessionPage.js';
 import { SessionsPage } from '../pages/sessions/SessionsPage.js';
 import { ErrorBannerProvider } from './error-banner.js';
+import { RecordingIndicator } from './RecordingIndicator.js';
 import { Link, useRoute, type Route } from './router.js';
 import { useTheme } from './theme.js';
 
@@ -50,17 +52,27 @@ function Page({ route }: { route: Route }) {
   }
 }
 
-export function App() {
+/** Hash routing owns the URL fragment, so the skip link moves focus itself instead of navigating. */
+function skipToMain(e: MouseEvent<HTMLAnchorElement>) {
+  e.preventDefault();
+  document.getElementById('main')?.focus();
+}
+
+export function App({ hasToken }: { hasToken: boolean }) {
   const route = useRoute();
   // The recording page belongs to "New session"; a session page to "Sessions".
   const active = route.page === 'recording' ? 'new' : route.page === 'session' ? 'sessions' : route.page;
   return (
     <div className="app">
+      <a href="#main" className="skip-link" onClick={skipToMain}>
+        Skip to content
+      </a>
       <header className="app-header">
         <span className="brand">
           <span className="brand-mark" aria-hidden="true">◆</span> SARK Workbench
         </span>
         <span className="header-spacer" />
+        <RecordingIndicator />
         <ConnectionIndicator />
         <ThemeToggle />
       </header>
@@ -75,7 +87,12 @@ export function App() {
           ))}
         </ul>
       </nav>
-      <main className="app-main" id="main">
+      <main className="app-main" id="main" tabIndex={-1}>
+        {!hasToken && (
+          <div className="banner banner-error page-banner" role="alert">
+            <span className="banner-text">No access token: open the full URL that `sark-workbench ui` printed (it ends with ?token=…).</span>
+          </div>
+        )}
         <ErrorBannerProvider>
           <Page route={route} />
         </ErrorBannerProvider>

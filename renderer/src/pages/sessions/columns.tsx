@@ -8,8 +8,9 @@ export const SESSION_COLUMNS: Array<Column<SessionListItem>> = [
   {
     key: 'name',
     header: 'Name',
+    // A session still recording opens its live view; the others their report.
     render: (s) => (
-      <Link to={sessionPath(s.id)} className="cell-link">
+      <Link to={s.status === 'recording' ? `/recording/${encodeURIComponent(s.id)}` : sessionPath(s.id)} className="cell-link">
         {s.name}
       </Link>
     ),
