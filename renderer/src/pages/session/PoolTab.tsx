@@ -3,10 +3,11 @@ import type { SessionReport } from '../../../../core/api/types.js';
 import { TimelineChart } from '../../charts/TimelineChart.js';
 import { DataTable, type Column } from '../../components/DataTable.js';
 import { EmptyState } from '../../components/EmptyState.js';
-import { fmtDate, fmtInt, fmtMs } from '../../components/format.js';
+import { fmtInt, fmtMs, fmtTime } from '../../components/format.js';
+import { fmtClock } from '../../charts/timeline-options.js';
 import { Section } from '../../components/Section.js';
 import { Stat, StatRow } from '../../components/Stat.js';
-import { exhaustionIntervals } from './session-time.js';
+import { exhaustionIntervals, secondsIntoSession } from './session-time.js';
 
 type Pool = NonNullable<SessionReport['pool']>;
 type Exhaustion = Pool['events'][number];
@@ -15,16 +16,22 @@ type LongHeld = Pool['long_held'][number];
 /** The seed's threshold: exhaustion above 1% of the time calls for a bigger pool. */
 const EXHAUSTION_WARN_PCT = 1;
 
-const EVENT_COLUMNS: Array<Column<Exhaustion>> = [
-  { key: 'start', header: 'Start', render: (e) => fmtDate(e.start), sortValue: (e) => e.start },
+/** Session-relative time (what the chart's x axis shows), the wall-clock time on hover. */
+function at(r: SessionReport, iso: string): string {
+  const s = secondsIntoSession(r, iso);
+  return s === null ? fmtTime(iso) : `+${fmtClock(s)}`;
+}
+
+const eventColumns = (r: SessionReport): Array<Column<Exhaustion>> => [
+  { key: 'start', header: 'Start', render: (e) => at(r, e.start), title: (e) => e.start, sortValue: (e) => e.start },
   { key: 'duration', header: 'Duration', render: (e) => fmtMs(e.duration_ms), sortValue: (e) => e.duration_ms, align: 'right' },
   { key: 'waiting', header: 'Peak waiting', render: (e) => fmtInt(e.peak_waiting), sortValue: (e) => e.peak_waiting, align: 'right' },
 ];
 
-const HELD_COLUMNS: Array<Column<LongHeld>> = [
+const heldColumns = (r: SessionReport): Array<Column<LongHeld>> => [
   { key: 'held', header: 'Held', render: (h) => fmtMs(h.held_ms), sortValue: (h) => h.held_ms, align: 'right', width: '96px' },
   { key: 'site', header: 'Call site', render: (h) => (h.call_site ? <code className="mono">{h.call_site}</code> : '—'), title: (h) => h.call_site ?? '' },
-  { key: 'at', header: 'Acquired', render: (h) => fmtDate(h.acquired_at), sortValue: (h) => h.acquired_at, width: '140px' },
+  { key: 'at', header: 'Acquired', render: (h) => at(r, h.acquired_at), title: (h) => h.acquired_at, sortValue: (h) => h.acquired_at, width: '96px' },
 ];
 
 function DistributionTable({ pool }: { pool: Pool }) {
@@ -64,6 +71,7 @@ function DistributionTable({ pool }: { pool: Pool }) {
 export function PoolTab({ report: r }: { report: SessionReport }) {
   const pool = r.pool;
   const exhaustion = useMemo(() => exhaustionIntervals(r), [r]);
+  const columns = useMemo(() => ({ events: eventColumns(r), held: heldColumns(r) }), [r]);
   if (!pool) return <EmptyState title="No connection pool data">The target&apos;s pool was not instrumented (external targets report pg_stat_activity instead).</EmptyState>;
   return (
     <div className="stack">
@@ -81,11 +89,11 @@ export function PoolTab({ report: r }: { report: SessionReport }) {
           <DistributionTable pool={pool} />
         </Section>
         <Section title={`Exhaustion events (${pool.events.length})`} id="pool-events-title">
-          <DataTable columns={EVENT_COLUMNS} rows={pool.events} rowKey={(_e, i) => String(i)} label="Exhaustion events" maxHeightPx={260} empty={<EmptyState title="The pool was never exhausted" />} />
+          <DataTable columns={columns.events} rows={pool.events} rowKey={(_e, i) => String(i)} label="Exhaustion events" maxHeightPx={260} empty={<EmptyState title="The pool was never exhausted" />} />
         </Section>
       </div>
       <Section title={`Connections held longest (${pool.long_held.length})`} id="pool-held-title">
-        <DataTable columns={HELD_COLUMNS} rows={pool.long_held} rowKey={(_h, i) => String(i)} label="Long-held connections" initialSort={{ key: 'held', dir: 'desc' }} maxHeightPx={300} empty={<EmptyState title="No connection was held unusually long" />} />
+        <DataTable columns={columns.held} rows={pool.long_held} rowKey={(_h, i) => String(i)} label="Long-held connections" initialSort={{ key: 'held', dir: 'desc' }} maxHeightPx={300} empty={<EmptyState title="No connection was held unusually long" />} />
       </Section>
     </div>
   );
