@@ -88,6 +88,7 @@ export class FunctionProfiler {
    * trace it is an ordinary span.
    */
   trace<R>(name: string, fn: () => R): R {
+    if (typeof fn !== 'function') throw new UsageError(`trace(${JSON.stringify(name)}): expected a function`);
     const store = contextStorage.getStore();
     if (store === UNSAMPLED) return fn();
     if (store !== undefined && store.trace !== null) return this.span(name, fn, undefined, []);

@@ -8,7 +8,7 @@ import {
   type PoolLike,
   type PoolQueryHandoff,
 } from './pg-pool-hooks.js';
-import type { IssuedQuery } from './query-profiler.js';
+import type { IssuedQuery } from './query-stats.js';
 
 /**
  * Patches `query` on a pg Client, or on a pg Pool and every client it hands out, so each

@@ -1,10 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { UsageError } from '../common/errors.js';
-import { IntDistribution, TokenBucket, TopN } from './bounded.js';
+import { TokenBucket, TopN } from './bounded.js';
 import { callSiteOf } from './call-site.js';
 import { LatencyHistogram } from './histogram.js';
 import { addCheckoutListener, removeCheckoutListener, type CheckoutListener, type PoolLike } from './pg-pool-hooks.js';
-import type { LongHeldConnection, PoolExhaustionEvent, PoolSection } from './report-types.js';
+import { PoolSampleStats } from './pool-samples.js';
+import type { LongHeldConnection, PoolSection } from './report-types.js';
 import type { PoolSample } from './snapshot-types.js';
 
 /**
@@ -19,8 +20,7 @@ import type { PoolSample } from './snapshot-types.js';
 const LONG_HELD_MS = 1_000;
 /** Samples kept for snapshots (at 1 sample/s, ten minutes). Statistics cover all samples. */
 const DEFAULT_MAX_RECENT_SAMPLES = 600;
-/** Exhaustion events and long-held checkouts listed (all are counted). */
-const MAX_EVENTS = 1_000;
+/** Long-held checkouts listed (the longest). */
 const MAX_LONG_HELD = 100;
 /**
  * Checkouts whose call site is captured, per second. A capture is a V8 stack walk: 3-8 µs on
@@ -53,12 +53,6 @@ interface Checkout {
   site: Error | null;
 }
 
-interface OpenEvent {
-  startMs: number;
-  lastMs: number;
-  peak: number;
-}
-
 let registered: ConnectionPoolMonitor | null = null;
 
 /** The monitor whose statistics fill the report's `pool` section (null when none). */
@@ -87,22 +81,11 @@ function isPgPool(x: unknown): x is PgPoolLike {
 export class ConnectionPoolMonitor {
   private readonly pool: PgPoolLike;
   private readonly baseSize: number | undefined;
-  private readonly maxRecent: number;
   private timer: NodeJS.Timeout | null = null;
   private checkouts = new Map<object, Checkout>();
   private checkoutHist = new LatencyHistogram();
   private longHeld = new TopN<LongHeldConnection>(MAX_LONG_HELD, (c) => c.held_ms);
-  private checkedOut = new IntDistribution();
-  private overflow = new IntDistribution();
-  private waiting = new IntDistribution();
-  private recent: PoolSample[] = [];
-  private events: PoolExhaustionEvent[] = [];
-  private eventCount = 0;
-  private open: OpenEvent | null = null;
-  private lastSample: PoolSample | null = null;
-  private monitoredMs = 0;
-  private exhaustedMs = 0;
-  private exhaustedSamples = 0;
+  private readonly samples: PoolSampleStats;
   private readonly listener: CheckoutListener;
   private readonly siteBudget = new TokenBucket(SITE_CAPTURES_PER_S, SITE_CAPTURES_PER_S);
   /** After a long hold whose site was not captured, capture every checkout until then. */
@@ -116,7 +99,7 @@ export class ConnectionPoolMonitor {
     }
     this.pool = pool;
     this.baseSize = options.baseSize;
-    this.maxRecent = options.maxRecentSamples ?? DEFAULT_MAX_RECENT_SAMPLES;
+    this.samples = new PoolSampleStats(options.maxRecentSamples ?? DEFAULT_MAX_RECENT_SAMPLES);
     this.listener = {
       wantsSite: () => performance.now() < this.captureAllUntilMs || this.siteBudget.take(),
       onCheckout: (client, site) => {
@@ -164,7 +147,7 @@ export class ConnectionPoolMonitor {
   /** Reads the pool now and records the sample. */
   sample(): PoolSample {
     const s = this.read();
-    this.record(s);
+    this.samples.record(s);
     return s;
   }
 
@@ -185,39 +168,6 @@ export class ConnectionPoolMonitor {
       overflow: Math.max(0, checkedOut - size),
     };
     return s;
-  }
-
-  private record(s: PoolSample): void {
-    this.checkedOut.record(s.checked_out);
-    this.overflow.record(s.overflow);
-    this.waiting.record(s.waiting);
-    const last = this.lastSample;
-    if (last !== null && s.t_ms >= last.t_ms) {
-      const dt = s.t_ms - last.t_ms;
-      this.monitoredMs += dt;
-      if (last.waiting > 0) this.exhaustedMs += dt;
-    }
-    this.lastSample = s;
-    if (s.waiting > 0) {
-      this.exhaustedSamples++;
-      if (this.open === null) this.open = { startMs: s.t_ms, lastMs: s.t_ms, peak: s.waiting };
-      else {
-        this.open.lastMs = s.t_ms;
-        if (s.waiting > this.open.peak) this.open.peak = s.waiting;
-      }
-    } else if (this.open !== null) {
-      this.closeEvent(this.open, s.t_ms);
-      this.open = null;
-    }
-    this.recent.push(s);
-    if (this.recent.length > this.maxRecent) this.recent.splice(0, this.recent.length - this.maxRecent);
-  }
-
-  private closeEvent(e: OpenEvent, endMs: number): void {
-    this.eventCount++;
-    if (this.events.length < MAX_EVENTS) {
-      this.events.push({ start: new Date(e.startMs).toISOString(), duration_ms: endMs - e.startMs, peak_waiting: e.peak });
-    }
   }
 
   /** Samples every intervalMs until stop() (the timer does not keep the process alive). */
@@ -248,40 +198,17 @@ export class ConnectionPoolMonitor {
 
   /** Samples taken since the previous call (at most maxRecentSamples), oldest first. */
   drainSamples(): PoolSample[] {
-    const out = this.recent;
-    this.recent = [];
-    return out;
+    return this.samples.drain();
   }
 
   getStats(): PoolSection {
-    const events = [...this.events];
-    let eventCount = this.eventCount;
-    if (this.open !== null) {
-      eventCount++;
-      if (events.length < MAX_EVENTS) {
-        events.push({
-          start: new Date(this.open.startMs).toISOString(),
-          duration_ms: this.open.lastMs - this.open.startMs,
-          peak_waiting: this.open.peak,
-        });
-      }
-    }
-    const samples = this.checkedOut.count;
-    const exhaustedPct =
-      this.monitoredMs > 0 ? (100 * this.exhaustedMs) / this.monitoredMs : samples > 0 ? (100 * this.exhaustedSamples) / samples : 0;
     const checkout = this.checkoutHist.summary();
     return {
       size: this.size,
       max_overflow: Math.max(0, this.maxSize - this.size),
-      samples,
-      checked_out: this.checkedOut.stats(),
-      overflow: this.overflow.stats(),
-      waiting: this.waiting.stats(),
-      exhaustion_events: eventCount,
-      exhaustion_time_pct: Math.min(100, exhaustedPct),
+      ...this.samples.stats(),
       avg_checkout_ms: checkout.mean,
       checkout_ms: { mean: checkout.mean, p50: checkout.p50, p95: checkout.p95, p99: checkout.p99, max: checkout.max },
-      events,
       long_held: this.currentLongHeld(),
     };
   }
@@ -308,16 +235,6 @@ export class ConnectionPoolMonitor {
   reset(): void {
     this.checkoutHist = new LatencyHistogram();
     this.longHeld.clear();
-    this.checkedOut.reset();
-    this.overflow.reset();
-    this.waiting.reset();
-    this.recent = [];
-    this.events = [];
-    this.eventCount = 0;
-    this.open = null;
-    this.lastSample = null;
-    this.monitoredMs = 0;
-    this.exhaustedMs = 0;
-    this.exhaustedSamples = 0;
+    this.samples.reset();
   }
 }

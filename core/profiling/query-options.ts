@@ -59,6 +59,8 @@ function positive(name: string, value: number, integer: boolean, min: number): n
 }
 
 export function resolveQueryOptions(o: QueryProfilerOptions): ResolvedQueryOptions {
+  if (o === null || typeof o !== 'object') throw new UsageError('query profiler options must be an object');
+  if (o.exclude !== undefined && !Array.isArray(o.exclude)) throw new UsageError('exclude must be an array of RegExps or strings');
   return {
     slowQueryThresholdMs: positive('slowQueryThresholdMs', o.slowQueryThresholdMs ?? 100, false, 0),
     // A threshold of 1 would flag every query; 2 is the least that means "repeated".

@@ -1,18 +1,26 @@
 import { performance } from 'node:perf_hooks';
 import { TokenBucket, TopN, setEvictingOldest } from './bounded.js';
-import { callSiteOf, captureStack } from './call-site.js';
-import { contextStorage, UNSAMPLED, type TraceState } from './context.js';
-import { fingerprintOf, fingerprinterReady, loadFingerprinter, normalizedQuery } from './fingerprints.js';
-import { LatencyHistogram } from './histogram.js';
-import { percentilesOf } from './summary-cache.js';
-import { NPlusOneDetector, type DetectorMark, type WindowState } from './n-plus-one.js';
+import { captureStack } from './call-site.js';
+import { contextStorage, UNSAMPLED } from './context.js';
+import { fingerprintOf, fingerprinterReady, loadFingerprinter } from './fingerprints.js';
+import type { LatencyHistogram } from './histogram.js';
+import { NPlusOneDetector } from './n-plus-one.js';
 import { instrumentPg, type PgQueryable } from './pg-instrument.js';
 import { resolveQueryOptions, type QueryProfilerOptions, type ResolvedQueryOptions } from './query-options.js';
+import {
+  OVERFLOW_FINGERPRINT,
+  fingerprintReport,
+  newFingerprintStats,
+  slowQueryEntry,
+  type FingerprintStats,
+  type IssuedQuery,
+  type TextEntry,
+} from './query-stats.js';
 import type { NPlusOneFinding, QueriesSection, QueryFingerprintStats, SlowQuery } from './report-types.js';
 import { UsageError } from '../common/errors.js';
-import { redactText } from '../common/redact.js';
 
 export type { QueryProfilerOptions } from './query-options.js';
+export type { IssuedQuery } from './query-stats.js';
 
 /**
  * The query profiler (the seed's `query_profiler`, for `pg`): per-fingerprint statistics with
@@ -26,8 +34,6 @@ export type { QueryProfilerOptions } from './query-options.js';
 
 /** Statement texts remembered (text -> fingerprint stats); FIFO-evicted beyond this. */
 const TEXT_CACHE_SIZE = 5_000;
-/** Longest statement kept in examples and slow-query entries. */
-const MAX_STATEMENT_CHARS = 2_000;
 /** Queries that finish before libpg-query has loaded (~60 ms after instrument()) are held here. */
 const MAX_PENDING_QUERIES = 50_000;
 /**
@@ -36,41 +42,6 @@ const MAX_PENDING_QUERIES = 50_000;
  * pay that each time.
  */
 const SITE_CAPTURES_PER_S = 100;
-/** Fingerprints beyond the cap are counted under this one, so totals stay exact. */
-const OVERFLOW_FINGERPRINT = 'other';
-
-interface FingerprintStats {
-  readonly fingerprint: string;
-  readonly query: string;
-  readonly example: string;
-  count: number;
-  errors: number;
-  totalMs: number;
-  rows: number;
-  readonly hist: LatencyHistogram;
-  window: WindowState | null;
-}
-
-interface TextEntry {
-  readonly text: string;
-  /** null while libpg-query is loading. */
-  stats: FingerprintStats | null;
-  readonly excluded: boolean;
-  /** Where the text was first issued (for slow-query call sites); formatted on first use. */
-  site: Error | null;
-  callSite: string | null | undefined;
-}
-
-/** One in-flight query, from issue to completion. */
-export interface IssuedQuery extends DetectorMark {
-  readonly entry: TextEntry;
-  readonly trace: TraceState | null;
-  startMs: number;
-  /** Whether N+1 counting has been applied (deferred while the parser loads). */
-  noted: boolean;
-  /** Guards against recording one query twice (a driver that both calls back and throws). */
-  ended: boolean;
-}
 
 interface PendingCompletion {
   issued: IssuedQuery;
@@ -85,19 +56,6 @@ export interface ManualQueryRecord {
   durationMs: number;
   rows?: number;
   error?: string | null;
-}
-
-/** A slow query's call site: where its statement text was first issued. */
-function textCallSite(entry: TextEntry): string | null {
-  if (entry.callSite === undefined) {
-    entry.callSite = callSiteOf(entry.site);
-    entry.site = null;
-  }
-  return entry.callSite;
-}
-
-function truncate(text: string): string {
-  return text.length > MAX_STATEMENT_CHARS ? `${text.slice(0, MAX_STATEMENT_CHARS)}…` : text;
 }
 
 export class QueryProfiler {
@@ -246,27 +204,16 @@ export class QueryProfiler {
   }
 
   private statsFor(text: string): FingerprintStats {
-    let fingerprint = fingerprintOf(text);
+    const fingerprint = fingerprintOf(text);
     let fp = this.fingerprints.get(fingerprint);
     if (fp !== undefined) return fp;
     const overflow = this.fingerprints.size >= this.opts.maxFingerprints;
     if (overflow) {
-      fingerprint = OVERFLOW_FINGERPRINT;
-      fp = this.fingerprints.get(fingerprint);
+      fp = this.fingerprints.get(OVERFLOW_FINGERPRINT);
       if (fp !== undefined) return fp;
     }
-    fp = {
-      fingerprint,
-      query: overflow ? '(other statements beyond the fingerprint cap)' : truncate(normalizedQuery(text)),
-      example: truncate(redactText(text)),
-      count: 0,
-      errors: 0,
-      totalMs: 0,
-      rows: 0,
-      hist: new LatencyHistogram(),
-      window: null,
-    };
-    this.fingerprints.set(fingerprint, fp);
+    fp = newFingerprintStats(overflow ? OVERFLOW_FINGERPRINT : fingerprint, text);
+    this.fingerprints.set(fp.fingerprint, fp);
     return fp;
   }
 
@@ -286,29 +233,11 @@ export class QueryProfiler {
     this.totalQueries++;
     this.totalMs += durationMs;
     this.detector.onComplete(issued, durationMs);
-    if (durationMs >= this.opts.slowQueryThresholdMs) this.recordSlow(issued, stats, durationMs, rows, error, endedAtMs);
-  }
-
-  private recordSlow(
-    issued: IssuedQuery,
-    stats: FingerprintStats,
-    durationMs: number,
-    rows: number,
-    error: string | null,
-    endedAtMs: number,
-  ): void {
+    if (durationMs < this.opts.slowQueryThresholdMs) return;
     this.slowCount++;
-    if (!this.slow.accepts(durationMs)) return;
-    this.slow.offer({
-      fingerprint: stats.fingerprint,
-      query: stats.query,
-      statement: truncate(redactText(issued.entry.text)),
-      duration_ms: durationMs,
-      rows,
-      at: new Date(endedAtMs === 0 ? Date.now() : endedAtMs).toISOString(),
-      call_site: callSiteOf(issued.site) ?? textCallSite(issued.entry),
-      error: error === null ? null : redactText(error).slice(0, MAX_STATEMENT_CHARS),
-    });
+    if (this.slow.accepts(durationMs)) {
+      this.slow.offer(slowQueryEntry(issued, stats, durationMs, rows, error, endedAtMs === 0 ? Date.now() : endedAtMs));
+    }
   }
 
   private drainPending(): void {
@@ -350,23 +279,7 @@ export class QueryProfiler {
   /** Per-fingerprint statistics, most total time first. */
   getFingerprintStats(): QueryFingerprintStats[] {
     const out: QueryFingerprintStats[] = [];
-    for (const fp of this.fingerprints.values()) {
-      if (fp.count === 0) continue;
-      const [p50, p95, p99] = percentilesOf(fp.hist);
-      out.push({
-        fingerprint: fp.fingerprint,
-        query: fp.query,
-        count: fp.count,
-        errors: fp.errors,
-        total_ms: fp.totalMs,
-        mean_ms: fp.totalMs / fp.count,
-        p50_ms: p50,
-        p95_ms: p95,
-        p99_ms: p99,
-        max_ms: fp.hist.maxMs,
-        rows: fp.rows,
-      });
-    }
+    for (const fp of this.fingerprints.values()) if (fp.count > 0) out.push(fingerprintReport(fp));
     return out.sort((a, b) => b.total_ms - a.total_ms);
   }
 

@@ -129,6 +129,9 @@ describe('query profiler on a real pg Pool', () => {
       await pool.query('SELECT pg_sleep(0.15)');
       expect(qp.getQueryStats().slow_queries_count).toBe(1);
       expect(() => qp.configure({ slowQueryThresholdMs: -1 })).toThrow(/slowQueryThresholdMs/);
+      expect(() => qp.configure({ nPlusOneThreshold: 1 })).toThrow(/nPlusOneThreshold/);
+      expect(() => qp.configure({ exclude: 'SELECT 1' as unknown as string[] })).toThrow(/exclude must be an array/);
+      expect(() => qp.instrument({} as pg.Pool)).toThrow(/pg Pool or Client/);
     } finally {
       await pool.end();
     }

@@ -86,6 +86,7 @@ describe('FunctionProfiler', () => {
     expect(fp.getStats('scale')).toMatchObject({ calls: 1, errors: 0 });
     expect(() => fp.profile('', () => 1)).toThrow(/non-empty/);
     expect(() => fp.profile('x', 42 as unknown as () => void)).toThrow(/expected a function/);
+    expect(() => fp.trace('x', null as unknown as () => void)).toThrow(/expected a function/);
   });
 
   it('samples traces: nothing inside an unsampled trace is recorded, by any profiler', async () => {
