@@ -7,6 +7,7 @@ import { registerExportImport } from './commands/export-import.js';
 import { registerProfile } from './commands/profile.js';
 import { registerReplay } from './commands/replay.js';
 import { registerServe } from './commands/serve.js';
+import { registerUi } from './commands/ui.js';
 import { registerReport } from './commands/report.js';
 import { registerSessions } from './commands/sessions.js';
 import type { GlobalOptions } from './context.js';
@@ -35,6 +36,7 @@ export async function main(argv: string[]): Promise<number> {
     (p) => registerCompare(p, () => globals, (c) => (exitCode = c)),
     (p) => registerExportImport(p, () => globals),
     (p) => registerReplay(p, () => globals, (c) => (exitCode = c)),
+    (p) => registerUi(p, () => globals),
   ];
   for (const register of commands) register(program);
   for (const cmd of program.commands) {
