@@ -27,8 +27,8 @@ import type { PolicyResource } from './policy/cedar-engine.js';
  *   http_request
  *   ├── evaluate_policy
  *   │   ├── get_cached_decision          policy:{user}:{tool}:{action}
- *   │   └── on a miss: load_user_context, load_tool (or load_server),
- *   │       load_team_memberships, evaluate_cedar, cache_decision
+ *   │   └── on a miss: load_user_context with load_tool (or load_server)
+ *   │       concurrently, then load_team_memberships, evaluate_cedar, cache_decision
  *   └── log_decision                     policy_decision_logs
  */
 export class PolicyEvaluator {
@@ -67,25 +67,34 @@ export class PolicyEvaluator {
     return { allow: decided.allow, reason: decided.reason, cached: false };
   }
 
-  /** A decision from the database and Cedar (the cache-miss path). */
+  /**
+   * A decision from the database and Cedar (the cache-miss path). The user and the resource are
+   * independent, so they load concurrently (both spans sit under evaluate_policy); memberships
+   * need the resource's teams and come after.
+   */
   async decide(req: EvaluationRequest): Promise<Decided> {
     const deps = this.deps;
     const { instr } = deps;
-    const user = await instr.span('load_user_context', () => loadUserContext(deps, req.user_id));
+    const [user, loaded] = await Promise.all([
+      instr.span('load_user_context', () => loadUserContext(deps, req.user_id)),
+      this.loadResource(req),
+    ]);
     if (user === null) return unknownEntity('user', req.user_id);
-    let resource: PolicyResource;
-    if (isToolRequest(req)) {
-      const tool = await instr.span('load_tool', () => loadTool(deps, req.tool_id));
-      if (tool === null) return unknownEntity('tool', req.tool_id);
-      resource = toolResource(tool);
-    } else {
-      const serverId = req.server_id ?? '';
-      const server = await instr.span('load_server', () => loadServer(deps, serverId));
-      if (server === null) return unknownEntity('server', serverId);
-      resource = serverResource(server);
-    }
+    if ('unknown' in loaded) return loaded.unknown;
+    const resource = loaded.resource;
     const memberTeams = await instr.span('load_team_memberships', () => loadMemberTeams(deps, user.id, resource.teams));
     return evaluateCedar(deps, req, user, resource, memberTeams);
+  }
+
+  private async loadResource(req: EvaluationRequest): Promise<{ resource: PolicyResource } | { unknown: Decided }> {
+    const deps = this.deps;
+    if (isToolRequest(req)) {
+      const tool = await deps.instr.span('load_tool', () => loadTool(deps, req.tool_id));
+      return tool === null ? { unknown: unknownEntity('tool', req.tool_id) } : { resource: toolResource(tool) };
+    }
+    const serverId = req.server_id ?? '';
+    const server = await deps.instr.span('load_server', () => loadServer(deps, serverId));
+    return server === null ? { unknown: unknownEntity('server', serverId) } : { resource: serverResource(server) };
   }
 
   /** Stale-while-revalidate: refresh a critical entry in the background near the end of its TTL. */
