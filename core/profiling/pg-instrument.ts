@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { UsageError, errorMessage } from '../common/errors.js';
 import {
   SKIP_QUERY,
-  addCheckoutListener,
+  installPoolHooks,
   setPendingPoolQuery,
   takeActivePoolQuery,
   type PoolLike,
@@ -74,9 +74,13 @@ function rowsOf(res: unknown): number {
   return Array.isArray(r.rows) ? r.rows.length : 0;
 }
 
-function isPool(x: object): x is PoolLike & PgQueryable {
-  const p = x as { connect?: unknown; totalCount?: unknown; idleCount?: unknown };
-  return typeof p.connect === 'function' && typeof p.totalCount === 'number' && typeof p.idleCount === 'number';
+interface PoolEvents {
+  on(event: 'connect', listener: (client: object) => void): unknown;
+}
+
+function isPool(x: object): x is PoolLike & PgQueryable & PoolEvents {
+  const p = x as { connect?: unknown; on?: unknown; totalCount?: unknown; idleCount?: unknown };
+  return typeof p.connect === 'function' && typeof p.on === 'function' && typeof p.totalCount === 'number' && typeof p.idleCount === 'number';
 }
 
 export function patchClient(client: ClientLike, recorder: QueryRecorder): void {
@@ -140,11 +144,16 @@ export function patchClient(client: ClientLike, recorder: QueryRecorder): void {
   };
 }
 
-function patchPool(pool: PoolLike & PgQueryable, recorder: QueryRecorder): void {
+function patchPool(pool: PoolLike & PgQueryable & PoolEvents, recorder: QueryRecorder): void {
   if ((pool as unknown as Record<symbol, unknown>)[PATCHED] !== undefined) return;
   Object.defineProperty(pool, PATCHED, { value: recorder, enumerable: false });
-  // Every client the pool hands out (to pool.query or to pool.connect()) gets patched first.
-  addCheckoutListener(pool, { onCheckout: (client) => patchClient(client as ClientLike, recorder) });
+  // Every client the pool hands out (to pool.query or to pool.connect()) is patched: new ones
+  // on the pool's 'connect' event (emitted before the client is handed out), the ones that
+  // exist already now. Installing the connect wrapper carries pool.query's hand-off.
+  installPoolHooks(pool);
+  pool.on('connect', (client: object) => patchClient(client as ClientLike, recorder));
+  const existing = (pool as unknown as { _clients?: unknown })._clients;
+  if (Array.isArray(existing)) for (const client of existing) patchClient(client as ClientLike, recorder);
   const original = (pool as unknown as ClientLike).query;
   (pool as unknown as ClientLike).query = function query(this: unknown, ...args: unknown[]): unknown {
     const text = statementText(args[0]);

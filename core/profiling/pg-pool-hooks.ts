@@ -103,6 +103,11 @@ function install(pool: PoolLike): PoolHooks {
   return hooks;
 }
 
+/** Installs the connect wrapper on a pg Pool once (what pool.query's hand-off needs). */
+export function installPoolHooks(pool: PoolLike): void {
+  if ((pool as unknown as Record<symbol, PoolHooks | undefined>)[HOOKS] === undefined) install(pool);
+}
+
 /** Registers a checkout listener on a pg Pool (installing the connect wrapper once). */
 export function addCheckoutListener(pool: PoolLike, listener: CheckoutListener): void {
   const hooks = (pool as unknown as Record<symbol, PoolHooks | undefined>)[HOOKS] ?? install(pool);
