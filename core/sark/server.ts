@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Server } from 'node:http';
-import { errorMessage } from '../common/errors.js';
+import { UsageError, WorkbenchError, errorMessage } from '../common/errors.js';
 import { DecisionCache } from './cache/decision-cache.js';
 import { MemoryCacheBackend } from './cache/memory-backend.js';
 import { RedisCacheBackend } from './cache/redis-backend.js';
@@ -60,9 +60,9 @@ function defaultLog(line: string): void {
 
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err) => reject(new WorkbenchError(`cannot listen on 127.0.0.1:${port}: ${errorMessage(err)}`)));
     server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
+      server.removeAllListeners('error');
       const addr = server.address();
       resolve(typeof addr === 'object' && addr !== null ? addr.port : port);
     });
@@ -77,6 +77,8 @@ export async function startSarkServer(options: SarkServerOptions = {}): Promise<
   const t0 = performance.now();
   const log = options.log ?? defaultLog;
   const profile = options.profile ?? DEFAULT_SARK_PROFILE;
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`port must be an integer from 0 to 65535, got ${String(options.port)}`);
   const knobs = resolveKnobs(profile, options.knobs);
   const storageKind = options.pgUrl === undefined ? 'embedded' : 'postgres';
   const dataset = resolveDataset({ seed: options.seed, sizes: options.sizes, storage: storageKind });
@@ -123,7 +125,8 @@ export async function startSarkServer(options: SarkServerOptions = {}): Promise<
     const startedAtMs = Date.now();
     const health = () => sarkHealth({ storage, backend, audit, instr, profile, startedAtMs });
     const server = createRouter(sarkRoutes({ evaluator, health }), instr, log);
-    const port = await listen(server, options.port ?? 0);
+    const boundPort = await listen(server, port);
+    server.on('error', (err) => log(`warning: HTTP server: ${errorMessage(err)}`));
     const stopHttp = (): Promise<void> =>
       new Promise<void>((resolve) => {
         // Busy connections finish their request; a client that keeps sending is cut off after a grace period.
@@ -143,8 +146,8 @@ export async function startSarkServer(options: SarkServerOptions = {}): Promise<
     const startupMs = Math.round(performance.now() - t0);
     let closing: Promise<void> | undefined;
     return {
-      url: `http://127.0.0.1:${port}`,
-      port,
+      url: `http://127.0.0.1:${boundPort}`,
+      port: boundPort,
       profile,
       knobs,
       dataset: description,
