@@ -20,7 +20,6 @@ export interface E2eBackend {
   openUrl: string;
   origin: string;
   token: string;
-  kind: 'real' | 'dev';
   /** Everything the backend printed, for failure messages. */
   output: () => string;
   close(): Promise<void>;
@@ -32,11 +31,6 @@ export function ensureRendererBuilt(): void {
   if (r.status !== 0) throw new Error('renderer build failed');
 }
 
-function realBackendAvailable(): boolean {
-  if (!existsSync(CLI)) return false;
-  const r = spawnSync(process.execPath, [CLI, '--help'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-  return r.status === 0 && /^\s+ui\b/m.test(r.stdout);
-}
 
 function waitForUrl(child: ChildProcess, log: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -59,10 +53,8 @@ function waitForUrl(child: ChildProcess, log: string[]): Promise<string> {
 export async function startBackend(): Promise<E2eBackend> {
   ensureRendererBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'sw-e2e-'));
-  const real = realBackendAvailable();
-  // Until `sark-workbench ui` exists, the development backend (same transport, in-memory data) stands in.
-  const args = real ? [CLI, 'ui', '--port', '0', '--db', join(dir, 'sessions.db')] : [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'test', 'fixtures', 'dev-api-server.ts'), '--port', '0', '--empty'];
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SARK_WORKBENCH_DB: join(dir, 'sessions.db') } });
+  // The real thing: the `ui` command of the built CLI (npm run build), a fresh store per test file.
+  const child = spawn(process.execPath, [CLI, 'ui', '--port', '0', '--db', join(dir, 'sessions.db')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const log: string[] = [];
   child.stdout?.on('data', (d: Buffer) => log.push(d.toString()));
   child.stderr?.on('data', (d: Buffer) => log.push(d.toString()));
@@ -79,7 +71,6 @@ export async function startBackend(): Promise<E2eBackend> {
     openUrl,
     origin: u.origin,
     token: u.searchParams.get('token') ?? '',
-    kind: real ? 'real' : 'dev',
     output: () => log.join(''),
     async close() {
       if (child.exitCode === null) {

@@ -105,6 +105,8 @@ describe('recording a session from the UI', () => {
     await page.getByTestId('replay-play').click();
     await page.getByRole('radio', { name: '10×' }).check({ force: true });
     await expect.poll(async () => page.getByTestId('replay-time').textContent(), { timeout: 20_000 }).toBe(end);
+    // The recorder's own events (start, phases) are in the log once playback has passed them.
+    await expectCount(page.getByTestId('event-log').locator('li'), (n) => n > 0, 'event log lines');
   });
 
   it('keeps the theme choice across reloads, and the dark theme renders', async () => {

@@ -42,7 +42,7 @@ function base(format: ValueFormatter, o: TimelineChartOptions, yName: string, yM
     grid: { left: 56, right: 20, top: 30, bottom: 28 },
     legend: { top: 0, right: 8, itemWidth: 14, itemHeight: 8 },
     tooltip: { trigger: 'axis', formatter: domTooltip(format, (p) => `t = ${fmtClock(Number((p as { axisValue?: unknown }).axisValue ?? 0))}`) },
-    xAxis: { type: 'value', min: 0, max: o.xMaxS, axisLabel: { formatter: (v: number) => fmtClock(v) }, splitLine: { show: false } },
+    xAxis: { type: 'value', min: 0, max: o.xMaxS, axisLabel: { formatter: (v: number) => fmtClock(v), hideOverlap: true }, splitLine: { show: false } },
     yAxis: { type: 'value', name: yName, min: 0, max: yMax, nameGap: 8, nameTextStyle: { align: 'left' } },
   };
 }

@@ -6,14 +6,14 @@ export function fmtInt(v: number | null | undefined): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '—' : intFmt.format(v);
 }
 
-/** Milliseconds with precision that fits the magnitude (the seed's style): 0.80 ms, 3.2 ms, 245 ms, 12.8 s. */
+/** Milliseconds with precision that fits the magnitude (the seed's style): 0.012 ms, 0.80 ms, 3.2 ms, 245 ms, 12.8 s. */
 export function fmtMs(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '—';
   if (v >= 10_000) return `${(v / 1000).toFixed(1)} s`;
   if (v >= 1000) return `${(v / 1000).toFixed(2)} s`;
   if (v >= 100) return `${v.toFixed(0)} ms`;
   if (v >= 1) return `${v.toFixed(1)} ms`;
-  if (v >= 0.01 || v === 0) return `${v.toFixed(2)} ms`;
+  if (v >= 0.1 || v === 0) return `${v.toFixed(2)} ms`;
   return `${v.toFixed(3)} ms`;
 }
 
@@ -67,6 +67,8 @@ export function fmtTime(iso: string | null | undefined): string {
 /** A value in the unit the backend named (checks and comparison metrics). */
 export function fmtValue(v: number | null | undefined, unit: string, opts: { compact?: boolean } = {}): string {
   if (opts.compact && WORD_UNITS.has(unit) && v !== null && v !== undefined) return Number.isInteger(v) ? fmtInt(v) : v.toFixed(2);
+  // "1 pattern", "2 patterns": the checks table names counts in words.
+  if (WORD_UNITS.has(unit) && unit !== 'count' && v === 1) return `1 ${unit.replace(/s$/, '')}`;
   if (v === null || v === undefined) return '—';
   switch (unit) {
     case 'ms':

@@ -22,7 +22,7 @@ const PATTERN_COLUMNS: Array<Column<Pattern>> = [
   { key: 'hits', header: 'Hits', render: (p) => fmtInt(p.hits), sortValue: (p) => p.hits, align: 'right', width: '82px' },
   { key: 'misses', header: 'Misses', render: (p) => fmtInt(p.misses), sortValue: (p) => p.misses, align: 'right', width: '82px' },
   { key: 'rate', header: 'Hit rate', render: (p) => fmtPct(p.hit_rate), sortValue: (p) => p.hit_rate, align: 'right', width: '72px' },
-  { key: 'lat', header: 'Avg', render: (p) => fmtMs(p.avg_latency_ms), sortValue: (p) => p.avg_latency_ms, align: 'right', width: '68px' },
+  { key: 'lat', header: 'Avg', render: (p) => fmtMs(p.avg_latency_ms), sortValue: (p) => p.avg_latency_ms, align: 'right', width: '84px' },
 ];
 
 const SENS_COLUMNS: Array<Column<Sens>> = [

@@ -10,9 +10,9 @@ import { ChecksTable } from './ChecksTable.js';
 type KindRow = SessionReport['latency']['by_kind'][number];
 
 const KIND_COLUMNS: Array<Column<KindRow>> = [
-  { key: 'kind', header: 'Request kind', render: (k) => k.kind, sortValue: (k) => k.kind },
-  { key: 'requests', header: 'Requests', render: (k) => fmtInt(k.requests), sortValue: (k) => k.requests, align: 'right' },
-  { key: 'errors', header: 'Errors', render: (k) => fmtInt(k.errors), sortValue: (k) => k.errors, align: 'right' },
+  { key: 'kind', header: 'Kind', render: (k) => k.kind, sortValue: (k) => k.kind },
+  { key: 'requests', header: 'Requests', render: (k) => fmtInt(k.requests), sortValue: (k) => k.requests, align: 'right', width: '84px' },
+  { key: 'errors', header: 'Errors', render: (k) => fmtInt(k.errors), sortValue: (k) => k.errors, align: 'right', width: '60px' },
   { key: 'mean', header: 'Mean', render: (k) => fmtMs(k.latency_ms.mean), sortValue: (k) => k.latency_ms.mean, align: 'right' },
   { key: 'p50', header: 'p50', render: (k) => fmtMs(k.latency_ms.p50), sortValue: (k) => k.latency_ms.p50, align: 'right' },
   { key: 'p95', header: 'p95', render: (k) => fmtMs(k.latency_ms.p95), sortValue: (k) => k.latency_ms.p95, align: 'right' },
@@ -27,6 +27,7 @@ const OVERVIEW_CHARTS = 2;
 export function OverviewTab({ report: r }: { report: SessionReport }) {
   const s = r.summary;
   const errorRate = s.requests > 0 ? s.errors / s.requests : null;
+  const errorClasses = Object.entries(r.latency.errors_by_class).filter(([, v]) => v > 0);
   const rendered = useRef(0);
   const marked = useRef(false);
   const ready = useRef<HTMLDivElement>(null);
@@ -63,10 +64,10 @@ export function OverviewTab({ report: r }: { report: SessionReport }) {
         </Section>
         <Section title="Latency by request kind" id="kinds-title">
           <DataTable columns={KIND_COLUMNS} rows={r.latency.by_kind} rowKey={(k) => k.kind} label="Latency by request kind" initialSort={{ key: 'requests', dir: 'desc' }} maxHeightPx={320} />
-          {Object.keys(r.latency.errors_by_class).length > 0 && (
+          {errorClasses.length > 0 && (
             <p className="muted small">
               Errors by class:{' '}
-              {Object.entries(r.latency.errors_by_class)
+              {errorClasses
                 .map(([k, v]) => `${k} ${fmtInt(v)}`)
                 .join(' · ')}
             </p>

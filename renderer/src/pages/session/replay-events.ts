@@ -42,8 +42,21 @@ function derived(r: SessionReport): LogEntry[] {
   return out;
 }
 
+/**
+ * SessionEvent.t_ms is wall-clock epoch ms from the store (core/store/readers/log.ts); a value
+ * this large cannot be an offset into a session (it would be 3 years in), so smaller values are
+ * read as offsets, which keeps imported or synthetic logs working too.
+ */
+const EPOCH_MS_THRESHOLD = 1e11;
+
+function eventSeconds(r: SessionReport, tMs: number): number {
+  if (tMs < EPOCH_MS_THRESHOLD) return tMs / 1000;
+  const t0 = r.session.started_at ? Date.parse(r.session.started_at) : NaN;
+  return Number.isNaN(t0) ? 0 : Math.max(0, (tMs - t0) / 1000);
+}
+
 export function buildLog(r: SessionReport, events: readonly SessionEvent[]): LogEntry[] {
-  const all = [...events.map((e) => ({ tS: e.t_ms / 1000, level: e.level, kind: e.kind, message: e.message })), ...derived(r)];
+  const all = [...events.map((e) => ({ tS: eventSeconds(r, e.t_ms), level: e.level, kind: e.kind, message: e.message })), ...derived(r)];
   return all.sort((a, b) => a.tS - b.tS);
 }
 
