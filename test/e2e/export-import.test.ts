@@ -35,7 +35,7 @@ afterAll(async () => {
 describe('export and import', () => {
   let exported = '';
 
-  it('downloads the report as JSON and as Markdown', async () => {
+  it('downloads the report as JSON, Markdown and .cpuprofile', async () => {
     const { page } = w;
     await page.goto(`${backend.openUrl}#/session/${encodeURIComponent(sessionId)}/overview`);
     await page.getByTestId('overview').waitFor();
@@ -50,6 +50,12 @@ describe('export and import', () => {
     const mdPath = join(dir, md.suggestedFilename());
     await md.saveAs(mdPath);
     expect(readFileSync(mdPath, 'utf8')).toMatch(/^#/m);
+    const [prof] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-cpuprofile').click()]);
+    expect(prof.suggestedFilename()).toMatch(/\.cpuprofile$/);
+    const profPath = join(dir, prof.suggestedFilename());
+    await prof.saveAs(profPath);
+    const cpu = JSON.parse(readFileSync(profPath, 'utf8')) as { nodes: Array<{ callFrame: { functionName: string } }> };
+    expect(cpu.nodes.map((n) => n.callFrame.functionName)).toContain('evaluate_policy');
   });
 
   it('imports the exported file and shows it in the sessions list', async () => {

@@ -26,6 +26,8 @@ afterAll(async () => {
 
 describe('recording a session from the UI', () => {
   let sessionUrl = '';
+  /** The recorded session's page at a tab (the landing URL carries no tab). */
+  const tabUrl = (tab: string) => sessionUrl.replace(/#\/session\/([^/]+).*$/, `#/session/$1/${tab}`);
 
   it('starts an embedded baseline recording and shows live progress that changes each second', async () => {
     const { page } = w;
@@ -111,7 +113,7 @@ describe('recording a session from the UI', () => {
 
   it('keeps the theme choice across reloads, and the dark theme renders', async () => {
     const { page } = w;
-    await page.goto(sessionUrl.replace(/\/[a-z]+$/, '/overview'));
+    await page.goto(tabUrl('overview'));
     await page.getByRole('button', { name: /Switch to dark theme/ }).click();
     await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark');
     await page.reload();
@@ -121,6 +123,18 @@ describe('recording a session from the UI', () => {
     await page.getByRole('tab', { name: /Queries/ }).click();
     await screenshot(page, 'session-queries-dark');
     await page.getByRole('button', { name: /Switch to light theme/ }).click();
+  });
+
+  it('re-runs the workload from the Replay tab as a new session linked to the first', async () => {
+    const { page } = w;
+    await page.goto(tabUrl('replay'));
+    await page.getByLabel(/As fast as possible/).check();
+    await page.getByRole('button', { name: 'Re-run workload' }).click();
+    await page.waitForURL(/#\/recording\//, { timeout: 120_000 });
+    await page.waitForURL(/#\/session\//, { timeout: 120_000 });
+    expect(page.url()).not.toBe(sessionUrl);
+    await expectText(page.locator('.meta'), 'replay of');
+    await expectText(page.getByRole('heading', { level: 1 }), 'replay of e2e baseline');
   });
 
   it('ran without console errors or CSP violations', () => {
