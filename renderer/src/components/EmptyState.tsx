@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { useConnectionState } from '../api/api-context.js';
 
 export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
   return (
@@ -24,9 +25,11 @@ export function InlineError({ message, onRetry }: { message: string; onRetry?: (
 }
 
 export function Loading({ what }: { what: string }) {
+  // While the backend is away the call is queued, not slow: say so instead of spinning on "Loading".
+  const connection = useConnectionState();
   return (
     <div className="loading" role="status" aria-live="polite">
-      <span className="spinner" aria-hidden="true" /> Loading {what}…
+      <span className="spinner" aria-hidden="true" /> {connection === 'open' ? `Loading ${what}…` : `Waiting for the backend to load ${what}…`}
     </div>
   );
 }

@@ -120,7 +120,7 @@ export function SessionsPage() {
         <Loading what="sessions" />
       ) : sessions.length === 0 && !list.error ? (
         <EmptyState title="No sessions yet">
-          Record one from <Link to="/new">New session</Link>, or import a report JSON with <em>Import…</em>.
+          Record one from <Link to="/new">New session</Link>, or import a report JSON with <em>Import…</em>
         </EmptyState>
       ) : (
         <DataTable
