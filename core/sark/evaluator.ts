@@ -16,7 +16,7 @@ import {
   type EvaluatorDeps,
 } from './decision-steps.js';
 import { loadServer } from './data/server-metadata.js';
-import { loadMemberTeams } from './data/team-memberships.js';
+import { cachedUserTeams, loadMemberTeams } from './data/team-memberships.js';
 import { loadTool } from './data/tool-metadata.js';
 import { loadUserContext } from './data/user-context.js';
 import type { PolicyResource } from './policy/cedar-engine.js';
@@ -28,7 +28,8 @@ import type { PolicyResource } from './policy/cedar-engine.js';
  *   ├── evaluate_policy
  *   │   ├── get_cached_decision          policy:{user}:{tool}:{action}
  *   │   └── on a miss: load_user_context with load_tool (or load_server)
- *   │       concurrently, then load_team_memberships, evaluate_cedar, cache_decision
+ *   │       concurrently, then load_team_memberships (concurrent too when the team
+ *   │       cache is on), evaluate_cedar, cache_decision
  *   └── log_decision                     policy_decision_logs
  */
 export class PolicyEvaluator {
@@ -75,6 +76,10 @@ export class PolicyEvaluator {
   async decide(req: EvaluationRequest): Promise<Decided> {
     const deps = this.deps;
     const { instr } = deps;
+    // With the team cache, the user's teams do not depend on the resource: fetch them alongside.
+    const teams = deps.knobs.teamMembershipCacheTtlS > 0 ? instr.span('load_team_memberships', () => cachedUserTeams(deps, req.user_id)) : null;
+    // An early return below must not leave this promise's failure unhandled.
+    teams?.catch(() => undefined);
     const [user, loaded] = await Promise.all([
       instr.span('load_user_context', () => loadUserContext(deps, req.user_id)),
       this.loadResource(req),
@@ -82,7 +87,13 @@ export class PolicyEvaluator {
     if (user === null) return unknownEntity('user', req.user_id);
     if ('unknown' in loaded) return loaded.unknown;
     const resource = loaded.resource;
-    const memberTeams = await instr.span('load_team_memberships', () => loadMemberTeams(deps, user.id, resource.teams));
+    let memberTeams: string[];
+    if (teams !== null) {
+      const member = new Set(await teams);
+      memberTeams = resource.teams.filter((t) => member.has(t));
+    } else {
+      memberTeams = await instr.span('load_team_memberships', () => loadMemberTeams(deps, user.id, resource.teams));
+    }
     return evaluateCedar(deps, req, user, resource, memberTeams);
   }
 

@@ -2,6 +2,7 @@ import type { DecisionCache } from './cache/decision-cache.js';
 import {
   ALL_KEY_PATTERNS,
   DECISION_PATTERNS,
+  teamMembershipKey,
   toolDecisionPatterns,
   toolMetadataKey,
   userDecisionPatterns,
@@ -15,7 +16,7 @@ import type { SarkInstrumentation } from './instrumentation-types.js';
  * the keys it makes wrong, and records the invalidation under its trigger:
  *
  * - user_role_change {user_id}: that user's decisions (tools and servers) and `user:role:{user}`
- * - team_membership_update {user_id, team_id?}: that user's decisions
+ * - team_membership_update {user_id, team_id?}: that user's decisions and `team:membership:{user}`
  * - policy_update: every decision (`policy:*`); metadata and users stay
  * - tool_sensitivity_change {tool_id}: decisions on that tool and `sensitivity:{tool}`
  * - manual_flush: every key of the scheme
@@ -47,7 +48,7 @@ function plan(req: InvalidationRequest): { keys: string[]; patterns: string[] } 
     case 'user_role_change':
       return { keys: [userRoleKey(req.user_id)], patterns: userDecisionPatterns(req.user_id) };
     case 'team_membership_update':
-      return { keys: [], patterns: userDecisionPatterns(req.user_id) };
+      return { keys: [teamMembershipKey(req.user_id)], patterns: userDecisionPatterns(req.user_id) };
     case 'policy_update':
       return { keys: [], patterns: [...DECISION_PATTERNS] };
     case 'tool_sensitivity_change':

@@ -7,6 +7,7 @@
  * - decisions on servers: `policy:{server}:{user}:{action}` (policy:server:*)
  * - tool metadata and sensitivity: `sensitivity:{tool}` (sensitivity:tool:*)
  * - a user with its roles: `user:role:{user}` (user:role:*)
+ * - a user's teams: `team:membership:{user}` (team:membership:*)
  *
  * A request context that can change the decision (e.g. `{mfa: true}`) is part of the question,
  * so a non-empty context appends a short digest: `policy:{user}:{tool}:{action}:{digest}`.
@@ -47,8 +48,12 @@ export function userRoleKey(userId: string): string {
   return `user:role:${userId}`;
 }
 
+export function teamMembershipKey(userId: string): string {
+  return `team:membership:${userId}`;
+}
+
 /** Globs that find every key of the scheme (manual flush, startup reset). */
-export const ALL_KEY_PATTERNS = ['policy:*', 'sensitivity:*', 'user:role:*'] as const;
+export const ALL_KEY_PATTERNS = ['policy:*', 'sensitivity:*', 'user:role:*', 'team:membership:*'] as const;
 /** Every decision (policy update). */
 export const DECISION_PATTERNS = ['policy:*'] as const;
 

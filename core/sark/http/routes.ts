@@ -30,7 +30,8 @@ export function sarkRoutes(app: RouteDeps): Route[] {
       path: '/api/v1/policy/evaluate',
       traced: true,
       async handle({ req }) {
-        const body = await instr.span('parse_request', async () => parseEvaluate(await readJsonBody(req, EVALUATE_BODY_LIMIT_BYTES)));
+        // Parsing is not a span of its own: it costs a few microseconds, and every span costs about as much again.
+        const body = parseEvaluate(await readJsonBody(req, EVALUATE_BODY_LIMIT_BYTES));
         return json(await evaluator.evaluate(body));
       },
     },
@@ -39,7 +40,7 @@ export function sarkRoutes(app: RouteDeps): Route[] {
       path: '/api/v1/policy/evaluate/batch',
       traced: true,
       async handle({ req }) {
-        const requests = await instr.span('parse_request', async () => parseBatch(await readJsonBody(req, BATCH_BODY_LIMIT_BYTES)));
+        const requests = parseBatch(await readJsonBody(req, BATCH_BODY_LIMIT_BYTES));
         return json({ results: await evaluateBatch(evaluator, requests) });
       },
     },

@@ -38,7 +38,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   redis = await startThrowawayRedis();
   client = new Redis(redis.url);
-  // userRoleInCache and the metadata cache on, so user:role:* and sensitivity:* keys exist too.
+  // userRoleInCache and the metadata and team caches on, so user:role:*, sensitivity:* and team:membership:* keys exist too.
   server = await startSarkServer({ profile: 'optimized', knobs: { prewarm: false }, pgUrl: db.url, redisUrl: redis.url, sizes: SMALL_SIZES, log: NO_LOG });
 });
 
@@ -51,7 +51,11 @@ afterAll(async () => {
 
 const cases: [string, InvalidationRequest, (k: string) => boolean][] = [
   ['user_role_change', { trigger: 'user_role_change', user_id: 'user-1' }, (k) => /^policy:user-1:/.test(k) || /^policy:server-\d+:user-1:/.test(k) || k === 'user:role:user-1'],
-  ['team_membership_update', { trigger: 'team_membership_update', user_id: 'user-1', team_id: 'team-3' }, (k) => /^policy:user-1:/.test(k) || /^policy:server-\d+:user-1:/.test(k)],
+  [
+    'team_membership_update',
+    { trigger: 'team_membership_update', user_id: 'user-1', team_id: 'team-3' },
+    (k) => /^policy:user-1:/.test(k) || /^policy:server-\d+:user-1:/.test(k) || k === 'team:membership:user-1',
+  ],
   ['tool_sensitivity_change', { trigger: 'tool_sensitivity_change', tool_id: 'tool-1' }, (k) => /^policy:user-\d+:tool-1:/.test(k) || k === 'sensitivity:tool-1'],
   ['policy_update', { trigger: 'policy_update' }, (k) => k.startsWith('policy:')],
   ['manual_flush', { trigger: 'manual_flush' }, () => true],
@@ -64,6 +68,7 @@ describe.each(cases)('%s (Redis)', (trigger, request, removed) => {
     const before = await keys();
     expect(before.some((k) => k.startsWith('user:role:'))).toBe(true);
     expect(before.some((k) => k.startsWith('sensitivity:'))).toBe(true);
+    expect(before.some((k) => k.startsWith('team:membership:'))).toBe(true);
     const expectedGone = before.filter(removed);
     expect(expectedGone.length).toBeGreaterThan(0);
     const r = await postJson<{ trigger: string; keys_removed: number }>(server.url, '/api/v1/admin/invalidate', request);

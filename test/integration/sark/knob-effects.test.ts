@@ -74,6 +74,19 @@ describe('batchTeamLookups', () => {
   });
 });
 
+describe('teamMembershipCacheTtlS', () => {
+  it('300: a user\'s teams are read once, then served from team:membership:*', async () => {
+    await withServer('baseline', { teamMembershipCacheTtlS: 300 }, async (s) => {
+      for (const t of wideTools.slice(0, 4)) await evaluate(s, { user_id: 'user-3', tool_id: t.id, action: 'invoke' });
+      const report = await profilingReport(s.url);
+      expect(queriesLike(report, /user_team_memberships WHERE user_id = \$1$/)).toBe(1);
+      expect(queriesLike(report, /team_id = /)).toBe(0);
+      expect(report.n_plus_one.filter((f) => /user_team_memberships/.test(f.query))).toEqual([]);
+      expect(report.cache.by_pattern.find((p) => p.pattern === 'team:membership:*')).toMatchObject({ hits: 3, misses: 1 });
+    });
+  });
+});
+
 describe('eagerToolLoading (batch evaluate)', () => {
   const batch = { requests: ds.sizes.tools >= 10 ? Array.from({ length: 10 }, (_, i) => ({ user_id: 'user-4', tool_id: `tool-${i + 1}`, action: 'read' })) : [] };
   const perTool = /FROM tools WHERE id = \$1/;
