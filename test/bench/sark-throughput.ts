@@ -18,7 +18,7 @@
  * The server-side figures (hit rate, cache-hit GET p95, queries) come from the profiler's report
  * at the end, so they include the warm-up.
  *
- *   npx tsx test/bench/sark-throughput.ts [--duration 15] [--warmup 10] [--connections 32] [--no-overhead] [--only optimized]
+ *   npx tsx test/bench/sark-throughput.ts [--duration 15] [--warmup 10] [--connections 32] [--no-overhead] [--hits-only] [--only optimized]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -65,6 +65,8 @@ const WARMUP_S = process.argv.includes('--warmup') ? arg('warmup', 10) : 10;
 /** 32 connections: the setting of VERIFIED.md's ~29,000 req/s autocannon peer figure. */
 const CONNECTIONS = arg('connections', 32);
 const OVERHEAD = !process.argv.includes('--no-overhead');
+/** `--hits-only` adds a run of optimized with hot pairs only: the cache-hit path's own capacity. */
+const HITS_ONLY = process.argv.includes('--hits-only');
 /** `--only optimized` skips the baseline run (for profiling the server's hot path). */
 const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const PG_ADMIN_URL = process.env.SARK_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -112,10 +114,10 @@ async function startRedis(): Promise<{ url: string; proc: ChildProcess }> {
 
 type Kind = 'cached' | 'unique' | 'critical' | 'server' | 'analytics';
 
-function mixRequest(ready: SarkReadyMessage, rnd: () => number, counts: Record<Kind, number>): AutocannonRequest {
+function mixRequest(ready: SarkReadyMessage, rnd: () => number, counts: Record<Kind, number>, hitsOnly: boolean): AutocannonRequest {
   const d = ready.dataset;
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
-  const r = rnd();
+  const r = hitsOnly ? 0 : rnd();
   const post = (body: unknown): AutocannonRequest => ({
     method: 'POST',
     path: '/api/v1/policy/evaluate',
@@ -189,7 +191,7 @@ interface RunResult {
   } | null;
 }
 
-async function run(name: string, options: Omit<SarkServerOptions, 'log'>): Promise<RunResult> {
+async function run(name: string, options: Omit<SarkServerOptions, 'log'>, hitsOnly = false): Promise<RunResult> {
   process.stdout.write(`\n== ${name}: starting server\n`);
   const { child, ready } = await startChild(options);
   process.stdout.write(
@@ -203,7 +205,7 @@ async function run(name: string, options: Omit<SarkServerOptions, 'log'>): Promi
       url: ready.url,
       connections: CONNECTIONS,
       duration: WARMUP_S,
-      requests: [{ setupRequest: (req: AutocannonRequest) => ({ ...req, ...mixRequest(ready, rnd, warm) }) }],
+      requests: [{ setupRequest: (req: AutocannonRequest) => ({ ...req, ...mixRequest(ready, rnd, warm, hitsOnly) }) }],
     });
   }
   const hist = new LatencyHistogram();
@@ -211,7 +213,7 @@ async function run(name: string, options: Omit<SarkServerOptions, 'log'>): Promi
     url: ready.url,
     connections: CONNECTIONS,
     duration: DURATION_S,
-    requests: [{ setupRequest: (req: AutocannonRequest) => ({ ...req, ...mixRequest(ready, rnd, counts) }) }],
+    requests: [{ setupRequest: (req: AutocannonRequest) => ({ ...req, ...mixRequest(ready, rnd, counts, hitsOnly) }) }],
   });
   instance.on('response', (_c, _s, _b, responseTimeMs) => hist.record(responseTimeMs));
   const result = await instance;
@@ -276,12 +278,15 @@ async function main(): Promise<void> {
       return;
     }
     if (OVERHEAD) results.push(await run('optimized, profiling off', { profile: 'optimized', pgUrl, redisUrl: redis.url, profiling: false }));
+    if (HITS_ONLY) results.push(await run('optimized, cache hits only', { profile: 'optimized', pgUrl, redisUrl: redis.url }, true));
   } finally {
     redis.proc.kill('SIGKILL');
     await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     await admin.end();
   }
-  const [base, opt, off] = results as [RunResult, RunResult, RunResult | undefined];
+  const base = results[0] as RunResult;
+  const opt = results[1] as RunResult;
+  const off = OVERHEAD ? results[2] : undefined;
   process.stdout.write('\n');
   process.stdout.write(`optimized / baseline: ${(opt.rps / base.rps).toFixed(2)}x throughput, p95 ${(opt.p95_ms / base.p95_ms).toFixed(2)}x\n`);
   process.stdout.write(
