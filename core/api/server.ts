@@ -46,6 +46,20 @@ function tokenMatches(expected: string, given: string | null): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** The subprotocol the UI speaks; the token rides beside it as `token.<hex>`. */
+export const API_SUBPROTOCOL = 'sark-workbench';
+const TOKEN_PROTOCOL_PREFIX = 'token.';
+
+/** The token from `?token=` or from a `token.<hex>` WebSocket subprotocol (kept out of URLs). */
+function requestToken(req: IncomingMessage, u: URL): string | null {
+  const fromQuery = u.searchParams.get('token');
+  if (fromQuery !== null) return fromQuery;
+  const header = req.headers['sec-websocket-protocol'];
+  const offered = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((s) => s.trim());
+  const p = offered.find((x) => x.startsWith(TOKEN_PROTOCOL_PREFIX));
+  return p === undefined ? null : p.slice(TOKEN_PROTOCOL_PREFIX.length);
+}
+
 function isApiMethod(m: string): m is ApiMethod {
   return Object.prototype.hasOwnProperty.call(apiParams, m);
 }
@@ -58,7 +72,12 @@ export async function startBackendServer(opts: BackendOptions): Promise<RunningB
     if (opts.rendererDir) serveStatic(opts.rendererDir, port, req, res);
     else res.writeHead(404).end();
   });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    // A browser that offered subprotocols requires one back; never echo the token one.
+    handleProtocols: (protocols) => (protocols.has(API_SUBPROTOCOL) ? API_SUBPROTOCOL : false),
+  });
   const clients = new Set<WebSocket>();
 
   const allowedOrigin = (origin: string | undefined): boolean => {
@@ -79,7 +98,7 @@ export async function startBackendServer(opts: BackendOptions): Promise<RunningB
       return;
     }
     if (u.pathname !== '/api') return reject(404, 'Not Found');
-    if (!tokenMatches(token, u.searchParams.get('token'))) {
+    if (!tokenMatches(token, requestToken(req, u))) {
       log('refused a connection without a valid token');
       return reject(401, 'Unauthorized');
     }

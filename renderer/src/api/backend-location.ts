@@ -21,6 +21,11 @@ declare global {
 
 export interface BackendLocation {
   wsUrl: string;
+  /**
+   * WebSocket subprotocols that carry the token (`token.<hex>`), so it never appears in a URL
+   * the browser might log (a failed connection's console error prints the URL).
+   */
+  protocols: string[];
   /** True when a token was found; without one every call would be refused. */
   hasToken: boolean;
 }
@@ -63,6 +68,5 @@ export function resolveBackend(): BackendLocation {
   const bridge = desktopBridge();
   const token = bridge ? bridge.token : takeTokenFromPage();
   const base = bridge ? toWsBase(bridge.backendUrl) : toWsBase(window.location.href);
-  const wsUrl = `${base}/api?token=${encodeURIComponent(token ?? '')}`;
-  return { wsUrl, hasToken: Boolean(token) };
+  return { wsUrl: `${base}/api`, protocols: ['sark-workbench', `token.${token ?? ''}`], hasToken: Boolean(token) };
 }

@@ -35,7 +35,10 @@ export class RpcClient {
   private stopped = false;
   state: ConnectionState = 'connecting';
 
-  constructor(private readonly wsUrl: string) {}
+  constructor(
+    private readonly wsUrl: string,
+    private readonly protocols: string[] = [],
+  ) {}
 
   start(): void {
     this.stopped = false;
@@ -95,7 +98,7 @@ export class RpcClient {
 
   private open(): void {
     this.setState('connecting');
-    const ws = new WebSocket(this.wsUrl);
+    const ws = new WebSocket(this.wsUrl, this.protocols);
     this.ws = ws;
     ws.onopen = () => {
       this.retryMs = RECONNECT_MIN_MS;

@@ -52,6 +52,24 @@ describe('backend API', () => {
     ok.close();
   });
 
+  it('accepts the token as a WebSocket subprotocol, keeping it out of the URL', async () => {
+    const viaProtocol = await new Promise<WebSocket>((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${backend.port}/api`, ['sark-workbench', `token.${backend.token}`]);
+      ws.once('open', () => resolve(ws));
+      ws.once('error', reject);
+    });
+    expect(viaProtocol.protocol).toBe('sark-workbench');
+    expect(Array.isArray((await call(viaProtocol, 'sessions/list', {})).result)).toBe(true);
+    viaProtocol.close();
+    await expect(
+      new Promise((resolve, reject) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${backend.port}/api`, ['sark-workbench', 'token.wrong']);
+        ws.once('open', resolve);
+        ws.once('unexpected-response', (_q, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+      }),
+    ).rejects.toThrow('HTTP 401');
+  });
+
   it('answers malformed requests with an error and keeps serving', async () => {
     const ws = await connect();
     expect((await call(ws, '', undefined, 'not json')).error?.message).toMatch(/not JSON/);
