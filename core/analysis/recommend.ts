@@ -54,7 +54,7 @@ async function indexRules(r: RecommendInput, db: PlanDb | undefined): Promise<Re
       const s = suggestIndex(cols, table);
       if (!s) continue;
       const evidence = [
-        `\`${q.query}\` ran ${q.count.toLocaleString('en-US')} times: mean ${q.mean_ms.toFixed(1)} ms, p95 ${q.p95_ms.toFixed(1)} ms, ${Math.round(q.total_ms).toLocaleString('en-US')} ms in total`,
+        `\`${q.query.replace(/\s+/g, ' ')}\` ran ${q.count.toLocaleString('en-US')} times: mean ${q.mean_ms.toFixed(1)} ms, p95 ${q.p95_ms.toFixed(1)} ms, ${Math.round(q.total_ms).toLocaleString('en-US')} ms in total`,
         `It filters ${table.table} on ${s.columns.map((c) => c.column).join(', ')} (read from the parse tree)`,
       ];
       if (db) {

@@ -13,8 +13,8 @@ export function openCliStore(opts: GlobalOptions): Store {
 }
 
 /**
- * A session given on the command line: its id, a unique prefix of it, or `latest` (the most
- * recent). Clear errors for none or several.
+ * A session given on the command line: its id, a unique prefix of it, `latest` (the most
+ * recent), or its name when no other session has it. Clear errors for none or several.
  */
 export function resolveSession(store: Store, arg: string): SessionRecord {
   const exact = store.sessions.get(arg);
@@ -28,6 +28,9 @@ export function resolveSession(store: Store, arg: string): SessionRecord {
   const matches = all.filter((s) => s.id.startsWith(arg));
   if (matches.length === 1) return matches[0] as SessionRecord;
   if (matches.length > 1) throw new UsageError(`"${arg}" matches ${matches.length} sessions; give more of the id`);
+  const named = all.filter((s) => s.name === arg);
+  if (named.length === 1) return named[0] as SessionRecord;
+  if (named.length > 1) throw new UsageError(`${named.length} sessions are named "${arg}"; use an id (\`sark-workbench sessions\`)`);
   throw new UsageError(`no session "${arg}"; run \`sark-workbench sessions\` to list them`);
 }
 

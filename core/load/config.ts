@@ -55,6 +55,23 @@ const templateSchema = z
   })
   .strict();
 
+const pairSchema = z
+  .object({
+    user: safeId,
+    tool: safeId,
+    action: safeId,
+    context: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  })
+  .strict();
+
+/** One (user, tool, action) evaluation the target knows, with its request context (e.g. MFA). */
+export interface EvaluationPair {
+  user: string;
+  tool: string;
+  action: string;
+  context?: Record<string, string | number | boolean>;
+}
+
 const requestsSchema = z
   .object({
     source: z.enum(['sark', 'template']).optional(),
@@ -64,6 +81,8 @@ const requestsSchema = z
     actions: z.array(safeId).min(1).optional(),
     serverActions: z.array(safeId).min(1).optional(),
     hotSetSize: z.number().int().min(1).max(1_000_000).optional(),
+    hotPairs: z.array(pairSchema).min(1).max(100_000).nullable().optional(),
+    criticalPairs: z.array(pairSchema).min(1).max(100_000).nullable().optional(),
     criticalTools: z.array(safeId).min(1).optional(),
     analyticsShare: z.number().min(0).max(1).optional(),
     analyticsWindowS: z.number().positive().optional(),
@@ -116,6 +135,10 @@ export interface LoadConfigInput {
     actions?: string[];
     serverActions?: string[];
     hotSetSize?: number;
+    /** The target's own hot pairs (the embedded server's pre-warmed set): `cached` draws from these. */
+    hotPairs?: EvaluationPair[] | null;
+    /** Pairs `critical` draws from (admins x critical tools, with MFA), instead of random users. */
+    criticalPairs?: EvaluationPair[] | null;
     criticalTools?: string[];
     analyticsShare?: number;
     analyticsWindowS?: number;
@@ -137,6 +160,8 @@ export interface RequestSourceConfig {
   actions: string[];
   serverActions: string[];
   hotSetSize: number;
+  hotPairs: EvaluationPair[] | null;
+  criticalPairs: EvaluationPair[] | null;
   criticalTools: string[];
   analyticsShare: number;
   analyticsWindowS: number;
@@ -268,6 +293,8 @@ function resolve(input: unknown, nowMs: number): LoadConfig {
       actions: r.actions ?? ['tool:invoke'],
       serverActions: r.serverActions ?? ['server:read'],
       hotSetSize: r.hotSetSize ?? DEFAULT_HOT_SET_SIZE,
+      hotPairs: r.hotPairs ? r.hotPairs.map((p) => ({ ...p })) : null,
+      criticalPairs: r.criticalPairs ? r.criticalPairs.map((p) => ({ ...p })) : null,
       criticalTools: r.criticalTools ?? defaultCriticalTools(toolIds),
       analyticsShare: r.analyticsShare ?? DEFAULT_ANALYTICS_SHARE,
       analyticsWindowS: r.analyticsWindowS ?? DEFAULT_ANALYTICS_WINDOW_S,

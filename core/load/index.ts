@@ -5,7 +5,7 @@
  */
 export { LoadGenerator, type LoadGeneratorOptions } from './generator.js';
 export { startLoadWorker, type LoadWorkerOptions } from './worker.js';
-export { parseLoadConfig, type LoadConfig, type LoadConfigInput, type RequestSourceConfig, type IdRangeInput } from './config.js';
+export { parseLoadConfig, type LoadConfig, type LoadConfigInput, type RequestSourceConfig, type IdRangeInput, type EvaluationPair } from './config.js';
 export { DEFAULT_MIX, parseMix, formatMix, type TrafficMix } from './mix.js';
 export { parseIdRange, formatIdRange, type IdRange } from './id-range.js';
 export { SARK_EVALUATE_TEMPLATE, SARK_SERVER_EVALUATE_TEMPLATE, type RequestTemplate } from './template.js';

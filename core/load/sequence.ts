@@ -1,4 +1,4 @@
-import type { LoadConfig } from './config.js';
+import type { EvaluationPair, LoadConfig } from './config.js';
 import { idAt, idRangeSize } from './id-range.js';
 import { KindPicker } from './mix.js';
 import { Xoshiro128 } from './prng.js';
@@ -33,6 +33,8 @@ export class RequestPlanner {
   private readonly main: CompiledTemplate;
   private readonly server: CompiledTemplate;
   private readonly hot: Prepared[];
+  /** Pre-rendered critical requests when the target gave its own critical pairs. */
+  private readonly criticalPrepared: Prepared[] | null;
   private readonly analytics: Prepared | null;
   private readonly values: TemplateValues = { user: '', tool: '', server: '', action: '' };
   private readonly cfg: LoadConfig['requests'];
@@ -55,10 +57,34 @@ export class RequestPlanner {
     // Hot (user, tool, action) triples, rendered once: a `cached` request costs no string work.
     const hotRng = new Xoshiro128((config.seed ^ HOT_SET_STREAM) >>> 0);
     this.hot = [];
-    for (let i = 0; i < r.hotSetSize; i++) {
-      this.fillToolValues(hotRng, this.randomTool(hotRng));
-      this.hot.push(this.render(this.main));
+    if (r.hotPairs && r.hotPairs.length > 0) {
+      for (const p of r.hotPairs) this.hot.push(this.renderPair(p));
+    } else {
+      for (let i = 0; i < r.hotSetSize; i++) {
+        this.fillToolValues(hotRng, this.randomTool(hotRng));
+        this.hot.push(this.render(this.main));
+      }
     }
+    this.criticalPrepared = r.criticalPairs && r.criticalPairs.length > 0 ? r.criticalPairs.map((p) => this.renderPair(p)) : null;
+  }
+
+  /**
+   * A known pair: through the template for template sources; for the SARK API, the evaluate
+   * body with the pair's context (a critical decision needs `{"mfa": true}` to be allowed).
+   */
+  private renderPair(p: EvaluationPair): Prepared {
+    if (this.cfg.source !== 'sark' || p.context === undefined) {
+      const v = this.values;
+      v.user = p.user;
+      v.tool = p.tool;
+      v.action = p.action;
+      return this.render(this.main);
+    }
+    return {
+      method: this.main.method,
+      path: this.main.path.render(this.values),
+      body: JSON.stringify({ user_id: p.user, action: p.action, tool_id: p.tool, context: p.context }),
+    };
   }
 
   /** The next request of the sequence (the sequence never ends; the scheduler decides how many). */
@@ -75,6 +101,10 @@ export class RequestPlanner {
         p = this.render(this.main);
         break;
       case 'critical':
+        if (this.criticalPrepared !== null) {
+          p = this.criticalPrepared[rng.nextInt(this.criticalPrepared.length)] as Prepared;
+          break;
+        }
         this.fillToolValues(rng, this.cfg.criticalTools[rng.nextInt(this.cfg.criticalTools.length)] as string);
         p = this.render(this.main);
         break;

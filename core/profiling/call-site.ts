@@ -13,6 +13,11 @@ const STACK_FRAMES = 24;
 
 /** This folder (core/profiling or dist/core/profiling): our own frames are never the call site. */
 const PROFILING_DIR = dirname(fileURLToPath(import.meta.url));
+/**
+ * Under --enable-source-maps, frames of dist/core/profiling are reported at their sources
+ * (core/profiling/*.ts): skip those too.
+ */
+const PROFILING_SOURCE_DIR = PROFILING_DIR.replace(/([\\/])dist([\\/]core[\\/]profiling)$/, '$2');
 
 /** Captures the current stack without formatting it. */
 export function captureStack(): Error {
@@ -60,7 +65,7 @@ function isIgnored(path: string, ignoreDirs: readonly string[]): boolean {
  */
 export function callSiteFromStack(stack: string | undefined, options: CallSiteOptions = {}): string | null {
   if (stack === undefined) return null;
-  const ignoreDirs = options.ignoreDirs ?? [PROFILING_DIR];
+  const ignoreDirs = options.ignoreDirs ?? [PROFILING_DIR, PROFILING_SOURCE_DIR];
   const baseDir = options.baseDir ?? process.cwd();
   const lines = stack.split('\n');
   for (let i = 1; i < lines.length; i++) {

@@ -80,6 +80,7 @@ export async function runSarkChild(argv: readonly string[] = process.argv.slice(
       seedMs: running.storage.seedMs,
       temporaryDataDir: running.storage.temporaryDataDir,
       analyticsIndex: running.storage.analyticsIndex,
+      embeddedUrl: running.storage.embeddedUrl,
     },
     cache: running.cache,
     profiling: running.profiling,
@@ -108,8 +109,21 @@ export async function runSarkChild(argv: readonly string[] = process.argv.slice(
     }
     process.exit(exitCode);
   };
+  let drained = false;
+  const drain = async (): Promise<void> => {
+    if (drained || stopping) return;
+    drained = true;
+    clearInterval(timer);
+    try {
+      await running.quiesce();
+      await send({ type: 'final', snapshot: running.instrumentation.snapshot(true) });
+    } catch (err) {
+      await send({ type: 'error', message: redactText(errorMessage(err)), exitCode: 1 });
+    }
+  };
   process.on('message', (msg: SarkParentMessage) => {
-    if (msg?.type === 'stop') void stop(true);
+    if (msg?.type === 'stop') void stop(!drained);
+    else if (msg?.type === 'drain') void drain();
   });
   process.on('disconnect', () => void stop(false));
   process.on('SIGTERM', () => void stop(true));

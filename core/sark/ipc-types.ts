@@ -19,7 +19,11 @@ export const SARK_OPTIONS_ENV = 'SARK_SERVER_OPTIONS';
 export const SNAPSHOT_INTERVAL_MS = 1000;
 export const HISTOGRAMS_EVERY_N_SNAPSHOTS = 5;
 
-export type SarkParentMessage = { type: 'stop' };
+/**
+ * `drain`: stop serving, flush, send `final`, but keep running (and the embedded database up) so
+ * the recorder can EXPLAIN read-only against it; `stop` then ends the process.
+ */
+export type SarkParentMessage = { type: 'stop' } | { type: 'drain' };
 
 export interface SarkReadyMessage {
   type: 'ready';
@@ -29,7 +33,8 @@ export interface SarkReadyMessage {
   profile: SarkProfileName;
   knobs: SarkKnobs;
   dataset: DatasetDescription;
-  storage: { kind: 'embedded' | 'postgres'; seeded: boolean; seedMs: number; temporaryDataDir: boolean; analyticsIndex: boolean };
+  /** `embeddedUrl`: the embedded database on loopback (no password), for read-only EXPLAIN; null with a user's Postgres. */
+  storage: { kind: 'embedded' | 'postgres'; seeded: boolean; seedMs: number; temporaryDataDir: boolean; analyticsIndex: boolean; embeddedUrl: string | null };
   cache: { kind: 'redis' | 'memory' };
   profiling: boolean;
   prewarmed: number;

@@ -9,9 +9,16 @@ export function siblingModuleUrl(base: string, name: string): URL {
   return new URL(`./${name}${ext}`, base);
 }
 
-/** `fork(modulePath, args, { execArgv })` arguments for a module URL (tsx for .ts sources). */
+/**
+ * `fork(modulePath, args, { execArgv })` arguments for a module URL (tsx for .ts sources). From
+ * dist, source maps are enabled so the call sites the profiler reports (an N+1's loop, a
+ * long-held connection) name the TypeScript line a reader can open, not the compiled one; stacks
+ * are only formatted on those rare captures, so the cost stays off the hot path.
+ */
 export function forkArgsFor(moduleUrl: URL): { modulePath: string; execArgv: string[] } {
   const args = nodeArgsFor(moduleUrl);
   const modulePath = args[args.length - 1] as string;
-  return { modulePath, execArgv: args.slice(0, -1) };
+  const execArgv = args.slice(0, -1);
+  if (modulePath.endsWith('.js')) execArgv.push('--enable-source-maps');
+  return { modulePath, execArgv };
 }

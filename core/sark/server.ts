@@ -31,6 +31,8 @@ export interface RunningSarkServer {
   storage: {
     kind: 'embedded' | 'postgres';
     dataDir: string | null;
+    /** Loopback URL of the embedded database (read-only EXPLAIN by the recorder); null for a user's Postgres. */
+    embeddedUrl: string | null;
     temporaryDataDir: boolean;
     seeded: boolean;
     seedMs: number;
@@ -154,6 +156,7 @@ export async function startSarkServer(options: SarkServerOptions = {}): Promise<
       storage: {
         kind: storage.kind,
         dataDir: storage.dataDir,
+        embeddedUrl: storage.embeddedUrl,
         temporaryDataDir: storage.temporaryDataDir,
         seeded: storage.setup.seeded,
         seedMs: storage.setup.seedMs,

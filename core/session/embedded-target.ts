@@ -21,7 +21,12 @@ export interface EmbeddedTarget {
   onSnapshot(listener: (s: ProfilingSnapshot) => void): void;
   /** Resolves when the child exits for any reason (a crash mid-run included). */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; error: string | null }>;
-  /** Stops the server and returns its final snapshot (null if it died first). */
+  /**
+   * Stops serving and returns the final snapshot, leaving the process (and its database) up for
+   * read-only analysis until stop(); null if it died first.
+   */
+  drain(): Promise<ProfilingSnapshot | null>;
+  /** Stops the server and returns its final snapshot (null if it died first or was drained). */
   stop(): Promise<ProfilingSnapshot | null>;
   kill(): void;
 }
@@ -85,7 +90,18 @@ export async function startEmbeddedTarget(options: Omit<SarkServerOptions, 'log'
     onSnapshot(listener) {
       snapshotListeners.push(listener);
     },
+    drain() {
+      return request('drain');
+    },
     stop() {
+      return request('stop');
+    },
+    kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+
+  function request(type: 'drain' | 'stop'): Promise<ProfilingSnapshot | null> {
       if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(null);
       return new Promise<ProfilingSnapshot | null>((resolve) => {
         const timer = setTimeout(() => {
@@ -98,15 +114,11 @@ export async function startEmbeddedTarget(options: Omit<SarkServerOptions, 'log'
           resolve(s);
         };
         try {
-          child.send({ type: 'stop' });
+          child.send({ type });
         } catch {
           clearTimeout(timer);
           resolve(null);
         }
       });
-    },
-    kill() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    },
-  };
+  }
 }

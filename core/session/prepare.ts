@@ -1,7 +1,7 @@
 import { UsageError } from '../common/errors.js';
 import { redactUrl } from '../common/redact.js';
-import { parseLoadConfig, replaySource, type LoadConfig, type LoadConfigInput, type ReplaySource } from '../load/index.js';
-import { parseKnobAssignments, type DatasetDescription } from '../sark/index.js';
+import { parseLoadConfig, replaySource, type EvaluationPair, type LoadConfig, type LoadConfigInput, type ReplaySource } from '../load/index.js';
+import { parseKnobAssignments, type DatasetDescription, type DatasetPair } from '../sark/index.js';
 import type { JsonObject, Store } from '../store/index.js';
 import { startEmbeddedTarget, type EmbeddedTarget } from './embedded-target.js';
 import { checkTargetUrl, parseTargetUrl } from './external-target.js';
@@ -53,9 +53,20 @@ function loadInput(target: string, l: RecordLoad | undefined): LoadConfigInput {
   return input;
 }
 
-/** The embedded server's data set, as the load generator's request source. */
+function toPair(p: DatasetPair): EvaluationPair {
+  const context = p.context === undefined ? undefined : (Object.fromEntries(Object.entries(p.context).filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v))) as EvaluationPair['context']);
+  return { user: p.user_id, tool: p.tool_id, action: p.action, ...(context ? { context } : {}) };
+}
+
+/**
+ * The embedded server's data set, as the load generator's request source: `cached` requests
+ * reuse the server's hot pairs (what `prewarm` warms), `critical` ones its admin x critical-tool
+ * pairs with MFA (so they are allowed and cacheable, as the seed's critical traffic was).
+ */
 function sarkRequests(d: DatasetDescription): NonNullable<LoadConfigInput['requests']> {
   return {
+    hotPairs: d.hotPairs.length > 0 ? d.hotPairs.map(toPair) : undefined,
+    criticalPairs: d.criticalPairs.length > 0 ? d.criticalPairs.map(toPair) : undefined,
     source: 'sark',
     userIds: { prefix: 'user-', first: 1, last: d.counts.users },
     toolIds: { prefix: 'tool-', first: 1, last: d.counts.tools },
@@ -173,7 +184,6 @@ export async function prepareRecording(store: Store, opts: RecordOptions, log: (
         }
       : { kind: t.kind, url: t.kind === 'external' ? redactUrl(t.targetUrl) : null, pg: t.pg ? redactUrl(t.pg) : null, redis: t.redis ? redactUrl(t.redis) : null };
   const plannedS = load && !replay ? load.rampUpS + load.durationS + load.coolDownS : t.kind === 'observe' ? (loadOpts?.durationS ?? null) : null;
-  const pgUrl = (ready as { storage?: { pgUrl?: string } } | undefined)?.storage?.pgUrl;
   return {
     name: opts.name,
     targetKind: t.kind,
@@ -190,7 +200,7 @@ export async function prepareRecording(store: Store, opts: RecordOptions, log: (
     observeS: t.kind === 'observe' ? loadOpts?.durationS : undefined,
     embedded,
     probes,
-    planDbUrl: t.kind === 'embedded' ? (t.pg ? { url: t.pg, searchPath: 'sark_embedded' } : pgUrl ? { url: pgUrl } : null) : null,
+    planDbUrl: t.kind === 'embedded' ? (t.pg ? { url: t.pg, searchPath: 'sark_embedded' } : ready?.storage.embeddedUrl ? { url: ready.storage.embeddedUrl } : null) : null,
     release,
   };
 }

@@ -187,11 +187,12 @@ function run(store: Store, p: PreparedRecording, hooks: RecorderHooks): Recordin
     }
     clearInterval(heartbeat);
     finishing = true;
-    const finalSnapshot = p.embedded && !targetDied ? await p.embedded.stop() : null;
+    // Drain (final snapshot) but keep the embedded database up for read-only EXPLAIN.
+    const finalSnapshot = p.embedded && !targetDied ? await p.embedded.drain() : null;
     if (finalSnapshot) ingest.ingest(finalSnapshot);
     const probeSections = p.probes ? await p.probes.stop() : null;
     let planDb: ClosablePlanDb | null = null;
-    const planUrl = p.planDbUrl;
+    const planUrl = p.planDbUrl ?? (p.embedded?.ready.storage.embeddedUrl ? { url: p.embedded.ready.storage.embeddedUrl } : null);
     if (planUrl && !targetDied && ending !== 'cancel') planDb = await connectPlanDb(planUrl.url, planUrl.searchPath);
     const status = failure || targetDied ? 'failed' : ending === 'cancel' ? 'cancelled' : 'completed';
     try {
@@ -215,6 +216,7 @@ function run(store: Store, p: PreparedRecording, hooks: RecorderHooks): Recordin
     } finally {
       writer.close();
       await planDb?.close();
+      if (p.embedded && !targetDied) await p.embedded.stop();
       await p.release();
     }
     const stats = writer.stats();

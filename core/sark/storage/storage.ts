@@ -27,6 +27,8 @@ export interface Storage {
   kind: StorageKind;
   /** The embedded data dir, null for a user's Postgres. */
   dataDir: string | null;
+  /** The embedded database's loopback URL (no password); null for a user's Postgres. */
+  embeddedUrl: string | null;
   temporaryDataDir: boolean;
   setup: SetupResult;
   policyPool: pg.Pool;
@@ -96,6 +98,7 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     return {
       kind,
       dataDir: embedded?.dataDir ?? null,
+      embeddedUrl: embedded?.url ?? null,
       temporaryDataDir: embedded?.temporary ?? false,
       setup,
       policyPool,

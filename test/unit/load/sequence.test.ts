@@ -107,3 +107,20 @@ describe('request sequence', () => {
     expect(bodyOf(r as PlannedRequest)).toMatchObject({ who: 'acct_100' });
   });
 });
+
+describe('target-given pairs', () => {
+  it('draws cached requests from the hot pairs and critical ones from the critical pairs, with their context', () => {
+    const hotPairs = [
+      { user: 'user-1', tool: 'tool-2', action: 'invoke' },
+      { user: 'user-3', tool: 'tool-4', action: 'read' },
+    ];
+    const criticalPairs = [{ user: 'user-9', tool: 'tool-99', action: 'invoke', context: { mfa: true } }];
+    const cfg = parseLoadConfig({ target: 'http://127.0.0.1:1', seed: 5, requests: { hotPairs, criticalPairs } });
+    const reqs = generateRequestSequence(cfg, 2000);
+    const bodies = (kind: string) => new Set(reqs.filter((r) => r.kind === kind).map((r) => r.body));
+    expect(bodies('cached')).toEqual(new Set(hotPairs.map((p) => JSON.stringify({ user_id: p.user, action: p.action, tool_id: p.tool }))));
+    expect([...bodies('critical')]).toEqual([JSON.stringify({ user_id: 'user-9', action: 'invoke', tool_id: 'tool-99', context: { mfa: true } })]);
+    // The resolved config round-trips (it is stored with the session).
+    expect(parseLoadConfig(JSON.parse(JSON.stringify(cfg)))).toEqual(cfg);
+  });
+});
