@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../common/errors.js';
+import { DEFAULT_MIX, formatMix, parseMix } from '../../load/index.js';
 import type { EmbeddedExtras, RecordLoad, RecordTarget } from '../../session/index.js';
 import { parseNumberOption } from '../context.js';
 
@@ -29,7 +30,7 @@ export function addLoadOptions(cmd: Command): Command {
     .option('--duration <s>', 'seconds of sustained load')
     .option('--cool-down <s>', 'seconds after the load, still recording')
     .option('--rate <rps>', 'open model: constant arrival rate (latency from each intended start)')
-    .option('--mix <mix>', 'traffic mix, e.g. cached=50,unique=30,critical=15,server=5')
+    .option('--mix <mix>', 'traffic mix in percent, e.g. cached=50,unique=30,critical=15,server=5 (kinds left out get 0)')
     .option('--think-time <ms>', 'pause between a user\'s requests')
     .option('--seed <n>', 'request sequence seed (same seed, same requests)')
     .option('--connections <n>', 'HTTP connections (open model)');
@@ -102,6 +103,19 @@ export function targetFrom(f: TargetFlags, allowObserve: boolean): { target: Rec
   return { target: { kind: 'embedded', profile: f.profile, knobs, pg: f.pg, redis: f.redis }, embedded };
 }
 
+/**
+ * On the command line the mix is documented in percent (the seed's 50/30/15/5), so a total over
+ * 100 is a typo (`cached=200`, `cached=50,unique=80`), not a weight to normalise silently. The
+ * load generator itself takes relative weights (the API and the UI send those).
+ */
+function checkMixPercent(text: string): string {
+  const mix = parseMix(text);
+  const total = Object.values(mix).reduce((a, b) => a + b, 0);
+  // 1e-9: decimal percentages such as 33.3+33.3+33.4 sum to 100.00000000000001 in floating point.
+  if (total > 100 + 1e-9) throw new UsageError(`--mix: the percentages add up to ${total}, more than 100 (e.g. ${formatMix(DEFAULT_MIX)})`);
+  return text;
+}
+
 export function loadFrom(f: LoadFlags): RecordLoad {
   const n = (name: string, v: string | undefined, o: { integer?: boolean; min?: number } = {}) => (v === undefined ? undefined : parseNumberOption(name, v, o));
   return {
@@ -110,7 +124,7 @@ export function loadFrom(f: LoadFlags): RecordLoad {
     durationS: n('--duration', f.duration, { min: 0.1 }),
     coolDownS: n('--cool-down', f.coolDown, { min: 0 }),
     rate: n('--rate', f.rate, { min: 0.001 }),
-    mix: f.mix,
+    mix: f.mix === undefined ? undefined : checkMixPercent(f.mix),
     thinkTimeMs: n('--think-time', f.thinkTime, { min: 0 }),
     seed: n('--seed', f.seed, { integer: true, min: 0 }),
     connections: n('--connections', f.connections, { integer: true, min: 1 }),
