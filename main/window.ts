@@ -61,16 +61,21 @@ export interface HardeningOptions {
  * windows are denied; http(s) links go to the browser instead; no <webview> can be attached.
  */
 export function hardenWebContents(contents: WebContents, opts: HardeningOptions): void {
-  const guard = (event: { preventDefault(): void }, url: string) => {
+  const guard = (event: { preventDefault(): void }, url: string, openOutside: boolean) => {
     const origin = opts.pageOrigin();
     const decision = origin === null ? { allow: false as const, openExternally: null } : navigationDecision(url, origin);
     if (decision.allow) return;
     event.preventDefault();
-    if (decision.openExternally !== null) opts.openExternal(decision.openExternally);
+    if (openOutside && decision.openExternally !== null) opts.openExternal(decision.openExternally);
   };
-  contents.on('will-navigate', (event) => guard(event, event.url));
-  contents.on('will-frame-navigate', (event) => guard(event, event.url));
-  contents.on('will-redirect', (event) => guard(event, event.url));
+  // A link the user followed in the page: refused, and an http(s) one opens in the browser.
+  contents.on('will-navigate', (event) => guard(event, event.url, true));
+  // Frames and redirects are never the user's choice: refused, nothing opened. (The main frame
+  // also fires will-frame-navigate; will-navigate above already handled it.)
+  contents.on('will-frame-navigate', (event) => {
+    if (!event.isMainFrame) guard(event, event.url, false);
+  });
+  contents.on('will-redirect', (event) => guard(event, event.url, false));
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
     const decision = windowOpenDecision(url);

@@ -55,10 +55,16 @@ class FakeContents extends EventEmitter {
     this.openHandler = handler;
   }
   /** Emits a navigation event; true when the navigation was prevented. */
-  attempt(event: string, url: string): boolean {
+  attempt(event: string, url: string, isMainFrame = true): boolean {
     let prevented = false;
-    this.emit(event, { url, preventDefault: () => (prevented = true) });
+    this.emit(event, { url, isMainFrame, preventDefault: () => (prevented = true) });
     return prevented;
+  }
+
+  /** What Chromium emits for a main-frame navigation the page starts: both events. */
+  follow(url: string): boolean {
+    const prevented = this.attempt('will-navigate', url);
+    return this.attempt('will-frame-navigate', url) || prevented;
   }
 }
 
@@ -72,23 +78,30 @@ function hardened(origin: string | null = PAGE) {
 describe('web contents hardening (#13, #14)', () => {
   it('lets the page move within itself', () => {
     const { contents, opened } = hardened();
-    expect(contents.attempt('will-navigate', `${PAGE}/`)).toBe(false);
-    expect(contents.attempt('will-frame-navigate', `${PAGE}/#/compare`)).toBe(false);
+    expect(contents.follow(`${PAGE}/`)).toBe(false);
+    expect(contents.attempt('will-frame-navigate', `${PAGE}/#/compare`, false)).toBe(false);
     expect(opened).toEqual([]);
   });
 
-  it('stops navigation elsewhere; a web link opens in the browser instead', () => {
+  it('stops navigation elsewhere; a followed web link opens in the browser, once', () => {
     const { contents, opened } = hardened();
-    expect(contents.attempt('will-navigate', 'https://github.com/')).toBe(true);
+    expect(contents.follow('https://github.com/')).toBe(true);
+    expect(contents.follow('javascript:alert(1)')).toBe(true);
+    expect(contents.follow('file:///etc/passwd')).toBe(true);
+    expect(opened).toEqual(['https://github.com/']);
+  });
+
+  it('stops frames and redirects going elsewhere without opening anything', () => {
+    const { contents, opened } = hardened();
+    expect(contents.attempt('will-frame-navigate', 'https://evil.example/', false)).toBe(true);
     expect(contents.attempt('will-redirect', 'https://evil.example/')).toBe(true);
-    expect(contents.attempt('will-frame-navigate', 'file:///etc/passwd')).toBe(true);
-    expect(contents.attempt('will-navigate', 'javascript:alert(1)')).toBe(true);
-    expect(opened).toEqual(['https://github.com/', 'https://evil.example/']);
+    expect(contents.attempt('will-redirect', `${PAGE}/`)).toBe(false);
+    expect(opened).toEqual([]);
   });
 
   it('stops every navigation while there is no page origin yet', () => {
     const { contents } = hardened(null);
-    expect(contents.attempt('will-navigate', `${PAGE}/`)).toBe(true);
+    expect(contents.follow(`${PAGE}/`)).toBe(true);
   });
 
   it('denies new windows and webviews', () => {
