@@ -32,7 +32,11 @@ export interface EmbeddedTarget {
 }
 
 export async function startEmbeddedTarget(options: Omit<SarkServerOptions, 'log'>, log: (line: string) => void): Promise<EmbeddedTarget> {
-  const child: ChildProcess = forkSarkChild(options, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  // Its own process group: a terminal's Ctrl-C goes to the whole foreground group, and the
+  // server must not stop (answering 503 to requests in flight, losing its final snapshot) before
+  // the recorder has cancelled the load and drained it. It still stops when we go away (IPC
+  // disconnect), so a killed recorder leaves no server behind.
+  const child: ChildProcess = forkSarkChild(options, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], detached: true });
   let lastError: string | null = null;
   const snapshotListeners: Array<(s: ProfilingSnapshot) => void> = [];
   let finalResolve: ((s: ProfilingSnapshot | null) => void) | null = null;
