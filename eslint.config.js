@@ -8,7 +8,7 @@ import globals from 'globals';
 const domGlobals = ['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'HTMLElement'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-output/**'] },
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-output/**', '.scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

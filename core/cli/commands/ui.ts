@@ -35,5 +35,7 @@ export function registerUi(program: Command, globals: () => GlobalOptions): void
       });
       await backend.close();
       store.close();
+      // Spawned with an IPC channel (the desktop shell), the open channel would keep us alive.
+      if (process.connected) process.disconnect();
     });
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Redis from 'ioredis';
+import { Redis } from 'ioredis';
 import { createDatabase } from '../../helpers/env.js';
 import { compareReports } from '../../../core/analysis/compare.js';
 import { buildSessionReport } from '../../../core/report/build.js';
