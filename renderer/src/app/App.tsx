@@ -5,6 +5,7 @@ import { NewSessionPage } from '../pages/new-session/NewSessionPage.js';
 import { RecordingPage } from '../pages/recording/RecordingPage.js';
 import { SessionPage } from '../pages/session/SessionPage.js';
 import { SessionsPage } from '../pages/sessions/SessionsPage.js';
+import { DesktopMenuListener } from './desktop-menu.js';
 import { ErrorBannerProvider } from './error-banner.js';
 import { RecordingIndicator } from './RecordingIndicator.js';
 import { Link, useRoute, type Route } from './router.js';
@@ -94,6 +95,7 @@ export function App({ hasToken }: { hasToken: boolean }) {
           </div>
         )}
         <ErrorBannerProvider>
+          <DesktopMenuListener />
           <Page route={route} />
         </ErrorBannerProvider>
       </main>
