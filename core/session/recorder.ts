@@ -35,14 +35,14 @@ export async function startRecording(store: Store, opts: RecordOptions, hooks: R
   // Everything that can fail on bad input or an unreachable target fails here, before a session exists.
   const prepared = await prepareRecording(store, opts, log);
   try {
-    return run(store, prepared, hooks);
+    return await run(store, prepared, hooks);
   } catch (err) {
     await prepared.release();
     throw err;
   }
 }
 
-function run(store: Store, p: PreparedRecording, hooks: RecorderHooks): Recording {
+async function run(store: Store, p: PreparedRecording, hooks: RecorderHooks): Promise<Recording> {
   const log = hooks.onLog ?? (() => undefined);
   const session = store.sessions.create({
     name: p.name,
@@ -107,7 +107,20 @@ function run(store: Store, p: PreparedRecording, hooks: RecorderHooks): Recordin
   let targetDied: string | null = null;
   let finishObserve: (() => void) | null = null;
 
-  if (p.load) {
+  // The probes take their base readings (pg_stat_statements, INFO) before any load is sent and
+  // before the caller learns that the session started: a statement or cache lookup that ran
+  // before the base reading would be missing from the window's deltas, and in observe-only mode
+  // the user starts their own load when we say we are recording.
+  let probeFailure: string | null = null;
+  if (p.probes) {
+    try {
+      await p.probes.start((s) => writer.push('probe_samples', { session_id: id, probe: s.probe, t_ms: s.t_ms, data: s.data as unknown as JsonObject }), timeline);
+    } catch (err) {
+      probeFailure = `the probes could not start: ${errorMessage(err)}`;
+    }
+  }
+
+  if (p.load && !probeFailure) {
     load = startLoadWorker(p.load, p.replaySource ? { source: p.replaySource } : {});
     load.on('second', (s) => {
       progress.requests += s.requests;
@@ -173,7 +186,7 @@ function run(store: Store, p: PreparedRecording, hooks: RecorderHooks): Recordin
     let totals: LoadTotals | null = null;
     let failure: string | null = null;
     try {
-      if (p.probes) await p.probes.start((s) => writer.push('probe_samples', { session_id: id, probe: s.probe, t_ms: s.t_ms, data: s.data as unknown as JsonObject }), timeline);
+      if (probeFailure) throw new Error(probeFailure);
       if (load) totals = await load.done;
       else {
         await new Promise<void>((resolve) => {
