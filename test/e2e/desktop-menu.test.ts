@@ -24,11 +24,11 @@ describe('desktop menu commands', () => {
     const { page } = w;
     await page.goto(`${backend.openUrl}#/sessions`);
     await page.getByTestId('connection').getByText('Connected').waitFor();
-    const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+    const theme = () => page.evaluate<string | undefined>('document.documentElement.dataset.theme');
     const before = await theme();
-    await page.evaluate(() => window.dispatchEvent(new Event('sark-workbench:toggle-theme')));
+    await page.evaluate("window.dispatchEvent(new Event('sark-workbench:toggle-theme'))");
     await expect.poll(theme).not.toBe(before);
-    await page.evaluate(() => window.dispatchEvent(new Event('sark-workbench:export-report')));
+    await page.evaluate("window.dispatchEvent(new Event('sark-workbench:export-report'))");
     await page.getByText('Open a session to export it').waitFor();
   });
 });
