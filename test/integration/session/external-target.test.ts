@@ -147,9 +147,10 @@ function expectExactCounts(report: SessionReport, d: ReturnType<typeof delta>): 
   }
   // Nothing else ran in that database during the window: the probe's own statements are excluded.
   expect(report.queries.total_queries).toBe(d.queries);
-  expect(report.cache.hits).toBe(d.hits);
-  expect(report.cache.misses).toBe(d.misses);
-  expect(report.cache.hit_rate).toBeCloseTo(d.hits / (d.hits + d.misses), 10);
+  expect(report.cache).not.toBeNull();
+  expect(report.cache!.hits).toBe(d.hits);
+  expect(report.cache!.misses).toBe(d.misses);
+  expect(report.cache!.hit_rate).toBeCloseTo(d.hits / (d.hits + d.misses), 10);
 }
 
 describe('an external target: the report agrees with the service, pg_stat_statements and Redis INFO', () => {
@@ -186,11 +187,12 @@ describe('an external target: the report agrees with the service, pg_stat_statem
     // INFO also counts the probe's two marker GETs (misses); the report subtracts them.
     expect(d.infoHits).toBe(d.hits);
 
-    const pattern = (p: string) => report.cache.by_pattern.find((x) => x.pattern === p);
+    const byPattern = report.cache?.by_pattern ?? [];
+    const pattern = (p: string) => byPattern.find((x) => x.pattern === p);
     const users = pattern('user:*');
     const decisions = pattern('decision:*');
     const teams = pattern('team:membership:*');
-    expect(report.cache.by_pattern.map((p) => p.pattern).sort()).toEqual(['decision:*', 'team:membership:*', 'user:*']);
+    expect(byPattern.map((p) => p.pattern).sort()).toEqual(['decision:*', 'team:membership:*', 'user:*']);
     expect(users!.hits).toBeGreaterThan(0);
     expect(users!.hit_rate).toBe(1);
     expect(decisions!.misses).toBeGreaterThan(0);
