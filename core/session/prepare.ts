@@ -63,7 +63,7 @@ function toPair(p: DatasetPair): EvaluationPair {
  * reuse the server's hot pairs (what `prewarm` warms), `critical` ones its admin x critical-tool
  * pairs with MFA (so they are allowed and cacheable, as the seed's critical traffic was).
  */
-function sarkRequests(d: DatasetDescription): NonNullable<LoadConfigInput['requests']> {
+export function sarkRequests(d: DatasetDescription): NonNullable<LoadConfigInput['requests']> {
   return {
     hotPairs: d.hotPairs.length > 0 ? d.hotPairs.map(toPair) : undefined,
     criticalPairs: d.criticalPairs.length > 0 ? d.criticalPairs.map(toPair) : undefined,

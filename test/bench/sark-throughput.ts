@@ -27,6 +27,7 @@ import pg from 'pg';
 import type { PerformanceReport } from '../../core/profiling/report-types.js';
 import { LatencyHistogram } from '../../core/profiling/histogram.js';
 import { forkSarkChild, isSarkChildMessage, type SarkReadyMessage, type SarkServerOptions } from '../../core/sark/index.js';
+import { driveWithOurs } from './sark-driver-ours.js';
 
 interface AutocannonRequest {
   method?: string;
@@ -169,6 +170,8 @@ async function stopChild(child: ChildProcess): Promise<void> {
 
 interface RunResult {
   name: string;
+  /** The same server driven by the project's own load generator, after autocannon. */
+  ours: Awaited<ReturnType<typeof driveWithOurs>> | null;
   rps: number;
   requests: number;
   errors: number;
@@ -217,6 +220,8 @@ async function run(name: string, options: Omit<SarkServerOptions, 'log'>, hitsOn
   });
   instance.on('response', (_c, _s, _b, responseTimeMs) => hist.record(responseTimeMs));
   const result = await instance;
+  // Then the project's own generator against the same warm server, same connections and duration.
+  const ours = hitsOnly ? null : await driveWithOurs(ready, CONNECTIONS, DURATION_S);
   let server: RunResult['server'] = null;
   if (options.profiling !== false) {
     const report = (await (await fetch(`${ready.url}/api/v1/admin/profiling/report`)).json()) as PerformanceReport;
@@ -238,6 +243,7 @@ async function run(name: string, options: Omit<SarkServerOptions, 'log'>, hitsOn
   const s = hist.summary();
   const out: RunResult = {
     name,
+    ours,
     rps: result.requests.total / result.duration,
     requests: result.requests.total,
     errors: result.errors + result.timeouts,
@@ -251,6 +257,11 @@ async function run(name: string, options: Omit<SarkServerOptions, 'log'>, hitsOn
   process.stdout.write(
     `   ${out.rps.toFixed(0)} req/s, p50 ${s.p50.toFixed(2)} ms, p95 ${s.p95.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms, errors ${out.errors}, non-2xx ${out.non2xx}\n`,
   );
+  if (ours !== null) {
+    process.stdout.write(
+      `   our generator: ${ours.rps.toFixed(0)} req/s, p50 ${ours.p50_ms.toFixed(2)} ms, p95 ${ours.p95_ms.toFixed(2)} ms, p99 ${ours.p99_ms.toFixed(2)} ms, errors ${ours.errors}\n`,
+    );
+  }
   if (server !== null) {
     process.stdout.write(
       `   inside: hit rate ${(server.cache_hit_rate * 100).toFixed(1)}%, cache-hit GET p95 ${server.cache_hit_p95_ms.toFixed(3)} ms, ` +
@@ -288,7 +299,10 @@ async function main(): Promise<void> {
   const opt = results[1] as RunResult;
   const off = OVERHEAD ? results[2] : undefined;
   process.stdout.write('\n');
-  process.stdout.write(`optimized / baseline: ${(opt.rps / base.rps).toFixed(2)}x throughput, p95 ${(opt.p95_ms / base.p95_ms).toFixed(2)}x\n`);
+  process.stdout.write(`optimized / baseline: ${(opt.rps / base.rps).toFixed(2)}x throughput, p95 ${(opt.p95_ms / base.p95_ms).toFixed(2)}x (autocannon)\n`);
+  if (opt.ours && base.ours) {
+    process.stdout.write(`optimized / baseline: ${(opt.ours.rps / base.ours.rps).toFixed(2)}x throughput, p95 ${(opt.ours.p95_ms / base.ours.p95_ms).toFixed(2)}x (our generator)\n`);
+  }
   process.stdout.write(
     `targets: optimized >= 5000 req/s: ${opt.rps >= 5000 ? 'met' : 'NOT met'} (${opt.rps.toFixed(0)}); p95 < 10 ms: ${opt.p95_ms < 10 ? 'met' : 'NOT met'} (${opt.p95_ms.toFixed(2)}); ` +
       `cache-hit p95 < 1 ms: ${opt.server !== null && opt.server.cache_hit_p95_ms < 1 ? 'met' : 'NOT met'} (${opt.server?.cache_hit_p95_ms.toFixed(3)})\n`,
