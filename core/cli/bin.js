@@ -10,4 +10,16 @@ if (!existsSync(entry)) {
   process.exit(1);
 }
 const { main } = await import(pathToFileURL(entry).href);
-process.exitCode = await main(process.argv);
+const code = await main(process.argv);
+process.exitCode = code;
+if (code !== 0) {
+  // A failed command can leave a client's timer behind (ioredis keeps a 2 s disconnect timer
+  // after a refused connection), which would hold the prompt back well after the error line.
+  // Exit as soon as what was written to stdout and stderr is flushed instead.
+  let pending = 2;
+  const flushed = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', flushed);
+  process.stderr.write('', flushed);
+}

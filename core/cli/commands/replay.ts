@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openCliStore, resolveSession, type GlobalOptions } from '../context.js';
+import { openCliStore, parseNumberOption, resolveSession, type GlobalOptions } from '../context.js';
 import { runRecordingCli } from './record-run.js';
 import { addTargetOptions, targetFrom, type TargetFlags } from './target-options.js';
 
@@ -14,6 +14,8 @@ export function registerReplay(program: Command, globals: () => GlobalOptions, s
     .option('--json <file>', 'write the report JSON to FILE');
   addTargetOptions(cmd);
   cmd.action(async (idArg: string, opts: TargetFlags & { asFastAsPossible?: boolean; users?: string; name?: string; json?: string }) => {
+    // Validated before anything else: `--users abc` used to become NaN and be ignored silently.
+    const users = opts.users === undefined ? undefined : parseNumberOption('--users', opts.users, { integer: true, min: 1 });
     const store = openCliStore(globals());
     try {
       const source = resolveSession(store, idArg);
@@ -24,7 +26,6 @@ export function registerReplay(program: Command, globals: () => GlobalOptions, s
       if (sameTarget) flags = { ...opts, embedded: true, profile: source.profile ?? 'baseline', set: Object.entries(source.knobs).map(([k, v]) => `${k}=${String(v)}`) };
       else if (!opts.targetUrl && !opts.embedded && source.target_kind === 'external' && typeof sourceUrl === 'string') flags = { ...opts, targetUrl: sourceUrl };
       const { target, embedded } = targetFrom(flags, false);
-      const users = opts.users === undefined ? undefined : Number(opts.users);
       setExitCode(
         await runRecordingCli(
           store,

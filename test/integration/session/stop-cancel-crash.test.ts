@@ -6,7 +6,7 @@ import '../../helpers/env.js';
 import { buildSessionReport } from '../../../core/report/build.js';
 import { startRecording, type Recording, type RecordOptions } from '../../../core/session/index.js';
 import { openStore, type Store } from '../../../core/store/index.js';
-import { CliProcess, descendantPids, ensureBuilt, SMALL_DATASET, waitUntilGone } from '../cli/harness.js';
+import { childPids, CliProcess, descendantPids, ensureBuilt, SMALL_DATASET, waitUntilGone } from '../cli/harness.js';
 
 /**
  * Ending a recording early, the four ways a user can: stop() (keep it as a completed session),
@@ -149,6 +149,37 @@ describe('the CLI ended from outside', () => {
       store.close();
     }
     expect(await waitUntilGone(orphans, ORPHAN_EXIT_MS), `still running: ${orphans.join(', ')}`).toBe(true);
+  });
+
+  it('the embedded server crashing mid-run: failed with the reason, exit 1, the report of what was recorded printed', async () => {
+    const db = join(dir, 'target-crashed.db');
+    const cli = new CliProcess(profileArgs(db));
+    running.push(cli);
+    const id = (await cli.waitForStderr(RECORDING_LINE))[1] as string;
+    await waitForRecorded(db, id, RECORD_FOR_S);
+    const [server] = childPids(cli.pid);
+    expect(server).toBeDefined();
+    const underIt = descendantPids(server as number);
+    process.kill(server as number, 'SIGKILL');
+    const r = await cli.exited;
+
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/^error: the session failed: the embedded server exited unexpectedly \(SIGKILL\)$/m);
+    expect(r.stdout).toMatch(/Status: failed/);
+    expect(r.stdout).toContain(`session: ${id} (failed)`);
+    const store = openStore(db);
+    try {
+      const s = store.sessions.require(id);
+      expect(s.status).toBe('failed');
+      expect(s.error).toMatch(/embedded server exited unexpectedly/);
+      const rows = store.countRows(id);
+      expect(rows.timeline).toBeGreaterThanOrEqual(RECORD_FOR_S);
+      expect(rows.request_trace).toBeGreaterThan(0);
+    } finally {
+      store.close();
+    }
+    // Its database process does not outlive it.
+    expect(await waitUntilGone(underIt, ORPHAN_EXIT_MS)).toBe(true);
   });
 
   it('Ctrl-C (SIGINT to the whole process group, as a terminal sends it): cancelled, exit 130, the report printed, no errors caused by the interrupt', async () => {
