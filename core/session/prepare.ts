@@ -129,18 +129,25 @@ export async function prepareRecording(store: Store, opts: RecordOptions, log: (
   if (t.kind === 'observe' && !t.pg && !t.redis) throw new UsageError('observe-only mode needs --pg and/or --redis to watch');
   if (t.kind === 'observe' && (loadOpts?.durationS ?? 0) <= 0) throw new UsageError('observe-only mode needs --duration S');
 
-  // 2. Probes (external and observe targets): connect and check before anything else runs.
-  const probes = t.kind !== 'embedded' && (t.pg || t.redis) ? await ProbeSet.connect({ pg: t.pg, redis: t.redis, redisMonitorS: t.redisMonitorS }) : null;
+  // 2. Probes (external and observe targets) connect and the target is checked before anything
+  // else runs, side by side: a host that never answers then costs one timeout, not two, and the
+  // error still comes within the contract's 5 s.
+  const [probesResult, targetResult] = await Promise.allSettled([
+    t.kind !== 'embedded' && (t.pg || t.redis) ? ProbeSet.connect({ pg: t.pg, redis: t.redis, redisMonitorS: t.redisMonitorS }) : Promise.resolve(null),
+    t.kind === 'external' ? checkTargetUrl(t.targetUrl) : Promise.resolve(null),
+  ]);
+  if (probesResult.status === 'rejected' || targetResult.status === 'rejected') {
+    if (probesResult.status === 'fulfilled') await probesResult.value?.close();
+    throw probesResult.status === 'rejected' ? probesResult.reason : (targetResult as PromiseRejectedResult).reason;
+  }
+  const probes = probesResult.value;
+  if (t.kind === 'external' && targetResult.value) log('info', `target ${redactUrl(t.targetUrl)} answers (HTTP ${targetResult.value.status})`);
   let embedded: EmbeddedTarget | null = null;
   const release = async () => {
     embedded?.kill();
     await probes?.close();
   };
   try {
-    if (t.kind === 'external') {
-      const { status } = await checkTargetUrl(t.targetUrl);
-      log('info', `target ${redactUrl(t.targetUrl)} answers (HTTP ${status})`);
-    }
     if (t.kind === 'embedded') {
       log('info', `starting the embedded SARK server (${t.profile ?? 'baseline'}${t.pg ? ', Postgres' : ', embedded Postgres'}${t.redis ? ', Redis' : ', in-process cache'})`);
       embedded = await startEmbeddedTarget(

@@ -27,6 +27,13 @@ export interface ProbeSections {
   warnings: string[];
 }
 
+/**
+ * Connect bound for the probes of a recording (the probes' own default is 4 s): with Node's
+ * start-up it keeps a hung or firewalled host's error within the 5 s contract (see
+ * TARGET_CHECK_TIMEOUT_MS, which runs side by side with it).
+ */
+export const PROBE_CONNECT_TIMEOUT_MS = 3000;
+
 export class ProbeSet {
   private unsubscribe: Array<() => void> = [];
   private constructor(
@@ -37,8 +44,10 @@ export class ProbeSet {
 
   static async connect(t: ProbeTargets): Promise<ProbeSet> {
     const [pgResult, redisResult] = await Promise.allSettled([
-      t.pg ? PostgresProbe.connect(t.pg) : Promise.resolve(null),
-      t.redis ? RedisProbe.connect(t.redis, t.redisMonitorS ? { monitor: { seconds: t.redisMonitorS } } : {}) : Promise.resolve(null),
+      t.pg ? PostgresProbe.connect(t.pg, { connectTimeoutMs: PROBE_CONNECT_TIMEOUT_MS }) : Promise.resolve(null),
+      t.redis
+        ? RedisProbe.connect(t.redis, { connectTimeoutMs: PROBE_CONNECT_TIMEOUT_MS, ...(t.redisMonitorS ? { monitor: { seconds: t.redisMonitorS } } : {}) })
+        : Promise.resolve(null),
     ]);
     if (pgResult.status === 'rejected' || redisResult.status === 'rejected') {
       if (pgResult.status === 'fulfilled') await pgResult.value?.close().catch(() => undefined);

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startThrowawayPostgres, type ThrowawayPostgres } from '../probes/helpers.js';
+import { freePort, startSilentServer, startThrowawayPostgres, type ThrowawayPostgres } from '../probes/helpers.js';
 import { makeReport } from '../../fixtures/report.js';
 import { ensureBuilt, listSessions, runCli, SMALL_DATASET, type CliResult } from './harness.js';
 
@@ -19,6 +19,8 @@ const SHARED_PG = 'postgres://postgres@127.0.0.1:5432';
 let dir: string;
 let db: string;
 let closedPort: number;
+/** Accepts connections and never answers: a hung or firewalled host, the slowest way to fail. */
+let silent: Awaited<ReturnType<typeof startSilentServer>>;
 let cluster: ThrowawayPostgres;
 let appPassword: string;
 
@@ -27,6 +29,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sw-cli-errors-'));
   db = join(dir, 'sessions.db');
   closedPort = await freePort(); // nothing listens there once freePort has closed it
+  silent = await startSilentServer();
   // A cluster with password auth for the refused-password case (the shared server trusts everyone).
   cluster = await startThrowawayPostgres({ preloadStatements: false });
   appPassword = cluster.password;
@@ -34,7 +37,8 @@ beforeAll(async () => {
   expect(await listSessions(db)).toEqual([]);
 }, 180_000);
 
-afterAll(() => {
+afterAll(async () => {
+  await silent?.stop();
   cluster?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
@@ -66,6 +70,19 @@ const cases: Case[] = [
     args: () => ['profile', '--target-url', `http://127.0.0.1:${closedPort}`, '--duration', '2'],
     code: 1,
     message: () => new RegExp(`cannot reach target http://127\\.0\\.0\\.1:${closedPort}/?: connection refused`),
+  },
+  {
+    name: '--target-url of a host that never answers',
+    args: () => ['profile', '--target-url', `http://127.0.0.1:${silent.port}`, '--duration', '2'],
+    code: 1,
+    message: () => new RegExp(`cannot reach target http://127\\.0\\.0\\.1:${silent.port}/?: no answer within \\d+ s`),
+  },
+  {
+    // The target check and the probes' connections run side by side: two hung hosts, one timeout.
+    name: '--target-url and --pg both on a host that never answers',
+    args: () => ['profile', '--target-url', `http://127.0.0.1:${silent.port}`, '--pg', `postgres://postgres@127.0.0.1:${silent.port}/x`, '--duration', '2'],
+    code: 1,
+    message: () => new RegExp(`cannot connect to Postgres at 127\\.0\\.0\\.1:${silent.port}: no answer within`),
   },
   {
     name: '--pg naming a database that does not exist',
