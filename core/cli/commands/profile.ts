@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { openCliStore, type GlobalOptions } from '../context.js';
+import { checkOutputPath } from '../output.js';
 import { runRecordingCli } from './record-run.js';
 import { addLoadOptions, addTargetOptions, loadFrom, targetFrom, type LoadFlags, type TargetFlags } from './target-options.js';
 
@@ -23,6 +24,7 @@ Examples:
   cmd.action(async (opts: TargetFlags & LoadFlags & { name?: string; json?: string }) => {
     const { target, embedded } = targetFrom(opts, true);
     const load = loadFrom(opts);
+    if (opts.json) checkOutputPath('--json', opts.json);
     const store = openCliStore(globals());
     try {
       setExitCode(await runRecordingCli(store, { name: opts.name, target, load, embedded }, { json: opts.json }));

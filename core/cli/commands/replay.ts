@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { openCliStore, parseNumberOption, resolveSession, type GlobalOptions } from '../context.js';
+import { checkOutputPath } from '../output.js';
 import { runRecordingCli } from './record-run.js';
 import { addTargetOptions, targetFrom, type TargetFlags } from './target-options.js';
 
@@ -16,6 +17,7 @@ export function registerReplay(program: Command, globals: () => GlobalOptions, s
   cmd.action(async (idArg: string, opts: TargetFlags & { asFastAsPossible?: boolean; users?: string; name?: string; json?: string }) => {
     // Validated before anything else: `--users abc` used to become NaN and be ignored silently.
     const users = opts.users === undefined ? undefined : parseNumberOption('--users', opts.users, { integer: true, min: 1 });
+    if (opts.json) checkOutputPath('--json', opts.json);
     const store = openCliStore(globals());
     try {
       const source = resolveSession(store, idArg);

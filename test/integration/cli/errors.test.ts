@@ -106,6 +106,13 @@ const cases: Case[] = [
   { name: '--set with an unknown knob', args: () => ['profile', '--embedded', '--set', 'unknownKnob=1', '--duration', '2', ...SMALL_DATASET], code: 2, message: /unknown knob 'unknownKnob'/ },
   { name: '--set with an out-of-range value', args: () => ['profile', '--embedded', '--set', 'poolSize=-3', '--duration', '2', ...SMALL_DATASET], code: 2, message: /poolSize .*-3/ },
   { name: '--mix over 100 percent', args: () => ['profile', '--embedded', '--mix', 'cached=200', '--duration', '2', ...SMALL_DATASET], code: 2, message: /--mix.*100/ },
+  {
+    // Checked before recording, not after the whole session.
+    name: '--json into a folder that does not exist',
+    args: () => ['profile', '--embedded', '--duration', '2', '--json', join(dir, 'no-such-folder', 'r.json'), ...SMALL_DATASET],
+    code: 2,
+    message: /--json: cannot write .*r\.json: folder .*no-such-folder does not exist/,
+  },
   { name: 'replay with a --users that is not a number', args: () => ['replay', 'latest', '--users', 'abc'], code: 2, message: /--users must be an integer, got "abc"/ },
   { name: 'report of a session that does not exist', args: () => ['report', 'nope'], code: 2, message: /no session "nope"/ },
   { name: 'compare with one session only', args: () => ['compare', 'a'], code: 2, message: /missing required argument 'candidate'/ },
