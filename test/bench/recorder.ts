@@ -16,7 +16,7 @@
  *   npx tsx test/bench/recorder.ts [--duration 60] [--target both|trivial|embedded] [--users 32]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '../helpers/env.js';
@@ -119,9 +119,21 @@ interface RunResult {
   rss_30min_mb: number;
   peak_heap_mb: number;
   target_peak_rss_mb: number | null;
+  /** The store file (and its WAL) after the session: disk per session length. */
+  store_mb: number;
+}
+
+function fileMb(path: string): number {
+  return existsSync(path) ? statSync(path).size / 2 ** 20 : 0;
 }
 
 async function runOne(name: string, dbPath: string, opts: RecordOptions): Promise<RunResult> {
+  const r = await record(name, dbPath, opts);
+  r.store_mb = fileMb(dbPath) + fileMb(`${dbPath}-wal`);
+  return r;
+}
+
+async function record(name: string, dbPath: string, opts: RecordOptions): Promise<RunResult> {
   const store = openStore(dbPath);
   let drops = 0;
   const warnings: string[] = [];
@@ -183,6 +195,7 @@ async function runOne(name: string, dbPath: string, opts: RecordOptions): Promis
       rss_30min_mb: last + Math.max(0, perS) * Math.max(0, SESSION_30_MIN_S - durationS),
       peak_heap_mb: peakHeap,
       target_peak_rss_mb: targetPeak,
+      store_mb: 0,
     };
   } finally {
     clearInterval(timer);
@@ -199,6 +212,7 @@ function print(r: RunResult): void {
       `  trace complete (one row per request): ${r.trace_complete ? 'yes' : 'NO'}   writer drops: ${r.writer_drops} (target 0)`,
       `  recorder RSS: peak ${f(r.peak_rss_mb)} MB, slope ${f(r.rss_slope_mb_per_min, 2)} MB/min -> ${f(r.rss_30min_mb)} MB at 30 min (target < ${RSS_TARGET_MB} MB); heap peak ${f(r.peak_heap_mb)} MB`,
       r.target_peak_rss_mb === null ? '' : `  target process RSS peak: ${f(r.target_peak_rss_mb)} MB`,
+      `  store on disk: ${f(r.store_mb)} MB (${f((r.store_mb / Math.max(1, r.requests)) * 1e6)} MB per million requests)`,
     ]
       .filter(Boolean)
       .join('\n') + '\n',

@@ -63,7 +63,11 @@ export async function ensureBuilt(): Promise<void> {
       break;
     } catch {
       // Someone else is building; a lock older than the wait is left over from a killed run.
-      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > BUILD_LOCK_WAIT_MS) rmSync(lock, { force: true });
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > BUILD_LOCK_WAIT_MS) rmSync(lock, { force: true });
+      } catch {
+        // released between our two looks
+      }
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
       await new Promise((r) => setTimeout(r, 500));
     }

@@ -168,6 +168,9 @@ describe('an external target: the report agrees with the service, pg_stat_statem
     expect(report.summary.errors).toBe(0);
     expect(report.session.target_kind).toBe('external');
     expect(report.timeline.length).toBeGreaterThanOrEqual(3);
+    // Per second, the cache hit rate (INFO deltas) and the connections in use (pg_stat_activity).
+    expect(report.timeline.some((p) => p.cache_hit_rate !== null && p.cache_hit_rate > 0 && p.cache_hit_rate < 1)).toBe(true);
+    expect(report.timeline.some((p) => p.pool_checked_out !== null)).toBe(true);
     // The queries come from pg_stat_statements (the probe says so), and nothing needed a warning.
     expect((report.probes?.postgres as { pg_stat_statements?: boolean } | undefined)?.pg_stat_statements).toBe(true);
     expect(report.probes?.warnings ?? []).toEqual([]);
