@@ -8,7 +8,7 @@ import { ThemeProvider } from './app/theme.js';
 import './styles/app.css';
 
 const backend = resolveBackend();
-const client = new RpcClient(backend.wsUrl);
+const client = new RpcClient(backend.wsUrl, backend.protocols);
 client.start();
 
 const root = document.getElementById('root');
