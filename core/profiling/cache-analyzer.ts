@@ -1,5 +1,5 @@
 import { UsageError } from '../common/errors.js';
-import { contextStorage, UNSAMPLED } from './context.js';
+import { currentStore, UNSAMPLED } from './context.js';
 import { LatencyHistogram } from './histogram.js';
 import { KeyPatterns, type KeyPatternRule } from './key-patterns.js';
 import { instrumentRedis, type RedisInstrumentOptions, type RedisLike } from './redis-instrument.js';
@@ -117,7 +117,7 @@ export class CacheAnalyzer {
 
   /** Records one operation (no validation, no objects): skipped when disabled or unsampled. */
   add(key: string, operation: string, hit: boolean | undefined, durationMs: number, sensitivity?: string, ttlS?: number): void {
-    if (!this.enabled || contextStorage.getStore() === UNSAMPLED) return;
+    if (!this.enabled || currentStore() === UNSAMPLED) return;
     this.addChecked(key, operation, hit, durationMs, sensitivity, ttlS);
   }
 

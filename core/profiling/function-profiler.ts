@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { UsageError } from '../common/errors.js';
 import { CallTree, newNode } from './call-tree.js';
-import { contextStorage, newTraceState, UNSAMPLED, type CallNode, type Frame, type TraceState } from './context.js';
+import { contextStorage, currentStore, newTraceState, UNSAMPLED, type CallNode, type Frame, type Store, type TraceState } from './context.js';
 import { captureCpuProfile, type CpuProfile, type CpuProfileOptions } from './cpu-profile.js';
 import { LatencyHistogram } from './histogram.js';
 import type { CallTreeNode, FunctionStats } from './report-types.js';
@@ -29,6 +29,23 @@ interface Entry {
 
 /** Trace context for when span recording is disabled (never part of the tree). */
 const DETACHED: CallNode = newNode('(detached)');
+
+/**
+ * An open explicit-context span (FunctionProfiler.begin). `store` is what children and
+ * withStore() need; end() closes it.
+ */
+export interface SpanHandle {
+  readonly store: Store | undefined;
+}
+
+interface OpenSpan extends SpanHandle {
+  readonly entry: Entry | null;
+  readonly parent: Frame | null;
+  readonly startMs: number;
+}
+
+const NO_SPAN: OpenSpan = { store: undefined, entry: null, parent: null, startMs: 0 };
+const UNSAMPLED_SPAN: OpenSpan = { store: UNSAMPLED, entry: null, parent: null, startMs: 0 };
 
 function invoke<A extends unknown[], R, T>(fn: (this: T, ...args: A) => R, thisArg: T, args: A): R {
   return fn.apply(thisArg, args);
@@ -89,13 +106,54 @@ export class FunctionProfiler {
    */
   trace<R>(name: string, fn: () => R): R {
     if (typeof fn !== 'function') throw new UsageError(`trace(${JSON.stringify(name)}): expected a function`);
-    const store = contextStorage.getStore();
+    const store = currentStore();
     if (store === UNSAMPLED) return fn();
     if (store !== undefined && store.trace !== null) return this.span(name, fn, undefined, []);
     if (this.rate < 1 && !(Math.random() < this.rate)) return contextStorage.run(UNSAMPLED, fn);
     const trace = newTraceState(name);
     if (!this.enabled) return contextStorage.run({ trace, node: DETACHED, childMs: 0 }, fn);
     return this.run(this.entry(name), fn, undefined, [], store ?? null, trace);
+  }
+
+  // ---- explicit context ------------------------------------------------------------------
+
+  /**
+   * Opens a request trace without AsyncLocalStorage: for hot paths that pass their context
+   * along (AsyncLocalStorage's promise hooks tax every promise of the process on Node 20).
+   * Give `handle.store` to child begin()s and to withStore() around queries and cache calls,
+   * and end() the handle exactly once.
+   */
+  beginTrace(name: string): SpanHandle {
+    if (this.rate < 1 && !(Math.random() < this.rate)) return UNSAMPLED_SPAN;
+    const trace = newTraceState(name);
+    if (!this.enabled) {
+      const detached: OpenSpan = { store: { trace, node: DETACHED, childMs: 0 }, entry: null, parent: null, startMs: 0 };
+      return detached;
+    }
+    return this.open(this.entry(name), null, trace);
+  }
+
+  /** Opens a span under `parent` (a handle from begin/beginTrace, or null for a root span). */
+  begin(name: string, parent: SpanHandle | null): SpanHandle {
+    const ps = parent === null ? undefined : parent.store;
+    if (ps === UNSAMPLED) return UNSAMPLED_SPAN;
+    // Disabled: keep the parent's store, so queries below still count toward its trace.
+    if (!this.enabled) return parent ?? NO_SPAN;
+    const frame = ps ?? null;
+    return this.open(this.entry(name), frame, frame === null ? null : frame.trace);
+  }
+
+  /** Closes a span opened by begin/beginTrace. */
+  end(handle: SpanHandle, error = false): void {
+    const h = handle as OpenSpan;
+    if (h.entry === null || h.entry === undefined) return;
+    this.finish(h.entry, h.store as Frame, h.parent, h.startMs, error);
+  }
+
+  private open(entry: Entry, parent: Frame | null, trace: TraceState | null): OpenSpan {
+    const parentNode = parent === null || parent.node === DETACHED ? null : parent.node;
+    const frame: Frame = { trace, node: this.tree.child(parentNode, entry.name), childMs: 0 };
+    return { store: frame, entry, parent, startMs: performance.now() };
   }
 
   /** Calls listener(durationMs) each time a span of this name ends (e.g. Prometheus histograms). */
@@ -126,7 +184,7 @@ export class FunctionProfiler {
 
   private span<A extends unknown[], R, T>(name: string, fn: (this: T, ...args: A) => R, thisArg: T, args: A): R {
     if (!this.enabled) return fn.apply(thisArg, args);
-    const store = contextStorage.getStore();
+    const store = currentStore();
     if (store === UNSAMPLED) return fn.apply(thisArg, args);
     const parent = store ?? null;
     return this.run(this.entry(name), fn, thisArg, args, parent, parent === null ? null : parent.trace);

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { TokenBucket, TopN, setEvictingOldest } from './bounded.js';
 import { captureStack } from './call-site.js';
-import { contextStorage, UNSAMPLED } from './context.js';
+import { currentStore, UNSAMPLED } from './context.js';
 import { fingerprintOf, fingerprinterReady, loadFingerprinter } from './fingerprints.js';
 import type { LatencyHistogram } from './histogram.js';
 import { NPlusOneDetector } from './n-plus-one.js';
@@ -122,7 +122,7 @@ export class QueryProfiler {
   /** Called when a statement is issued, with the caller on the stack; null: do not record. */
   begin(text: string): IssuedQuery | null {
     if (!this.enabled) return null;
-    const store = contextStorage.getStore();
+    const store = currentStore();
     if (store === UNSAMPLED) return null;
     let entry = this.texts.get(text);
     let firstSeen = false;

@@ -2,7 +2,7 @@
 // on paths that run for every query and cache operation.
 import { performance } from 'node:perf_hooks';
 import { UsageError } from '../common/errors.js';
-import { contextStorage, UNSAMPLED } from './context.js';
+import { currentStore, UNSAMPLED } from './context.js';
 
 /**
  * Cache-operation recording for an ioredis client. Every command, direct or pipelined,
@@ -134,7 +134,7 @@ export function instrumentRedis<T extends RedisLike>(redis: T, recorder: CacheRe
     node?: unknown,
   ): unknown {
     const c = command as CommandLike & { [MARK]?: boolean };
-    if (c[MARK] === true || !recorder.isEnabled || contextStorage.getStore() === UNSAMPLED) {
+    if (c[MARK] === true || !recorder.isEnabled || currentStore() === UNSAMPLED) {
       return original.call(this, command, stream, node);
     }
     const name = command.name;
