@@ -18,7 +18,9 @@ import { loadServer, type ServerMetadata } from './data/server-metadata.js';
 import { loadMemberTeamsForBatch } from './data/team-memberships.js';
 import { loadTools } from './data/tool-metadata.js';
 import { loadUserContexts } from './data/user-context.js';
+import { spanWith } from './data/deps.js';
 import type { PolicyEvaluator } from './evaluator.js';
+import type { SpanCtx } from './instrumentation-types.js';
 import type { PolicyResource } from './policy/cedar-engine.js';
 
 /**
@@ -33,27 +35,26 @@ import type { PolicyResource } from './policy/cedar-engine.js';
  *   └── cache_decision         redisPipelining: one round trip; else one per decision
  *   log_decision               one row per request
  */
-export async function evaluateBatch(evaluator: PolicyEvaluator, reqs: readonly EvaluationRequest[]): Promise<EvaluationResult[]> {
-  const { instr, audit } = evaluator.deps;
+export async function evaluateBatch(evaluator: PolicyEvaluator, reqs: readonly EvaluationRequest[], ctx: SpanCtx = null): Promise<EvaluationResult[]> {
+  const deps = evaluator.at(ctx);
   const t0 = performance.now();
-  const results = await instr.span('evaluate_policy_batch', () => resolveBatch(evaluator, reqs));
+  const results = await spanWith(deps, 'evaluate_policy_batch', (d) => resolveBatch(evaluator, reqs, d));
   const elapsedMs = performance.now() - t0;
   const entries = reqs.map((req, i) => auditEntry(req, results[i] as EvaluationResult, elapsedMs));
-  await instr.span('log_decision', () => audit.logMany(entries));
+  await spanWith(deps, 'log_decision', (d) => d.audit.logMany(entries, d.ctx));
   return results;
 }
 
 /** Cache lookups and, for the misses, decisions and cache writes. No audit rows. */
-export async function resolveBatch(evaluator: PolicyEvaluator, reqs: readonly EvaluationRequest[]): Promise<EvaluationResult[]> {
-  const deps = evaluator.deps;
-  const { instr, cache, knobs, ttl } = deps;
+export async function resolveBatch(evaluator: PolicyEvaluator, reqs: readonly EvaluationRequest[], deps = evaluator.deps): Promise<EvaluationResult[]> {
+  const { cache, knobs, ttl } = deps;
   // The injected latency is per evaluate call: once for a batch.
   if (knobs.injectLatencyMs > 0) await sleep(knobs.injectLatencyMs);
   const keys = reqs.map(decisionKey);
   for (const k of keys) ttl.noteAccess(k);
   const probes = knobs.redisPipelining
-    ? await instr.span('get_cached_decision', () => cache.probeMany(keys, true))
-    : await sequential(keys, (k) => instr.span('get_cached_decision', () => cache.probe(k)));
+    ? await spanWith(deps, 'get_cached_decision', () => cache.probeMany(keys, true))
+    : await sequential(keys, (k) => spanWith(deps, 'get_cached_decision', () => cache.probe(k)));
 
   const results: (EvaluationResult | undefined)[] = new Array(reqs.length);
   const misses: number[] = [];
@@ -70,14 +71,14 @@ export async function resolveBatch(evaluator: PolicyEvaluator, reqs: readonly Ev
   if (misses.length === 0) return results as EvaluationResult[];
 
   const missReqs = misses.map((i) => reqs[i] as EvaluationRequest);
-  const users = await instr.span('load_user_context', () => loadUserContexts(deps, missReqs.map((r) => r.user_id)));
+  const users = await spanWith(deps, 'load_user_context', (d) => loadUserContexts(d, missReqs.map((r) => r.user_id)));
   const toolIds = missReqs.filter(isToolRequest).map((r) => r.tool_id);
-  const tools = toolIds.length > 0 ? await instr.span('load_tool', () => loadTools(deps, toolIds)) : new Map();
+  const tools = toolIds.length > 0 ? await spanWith(deps, 'load_tool', (d) => loadTools(d, toolIds)) : new Map();
   const servers = new Map<string, ServerMetadata | null>();
   for (const r of missReqs) {
     if (isToolRequest(r) || r.server_id === undefined || servers.has(r.server_id)) continue;
     const id = r.server_id;
-    servers.set(id, await instr.span('load_server', () => loadServer(deps, id)));
+    servers.set(id, await spanWith(deps, 'load_server', (d) => loadServer(d, id)));
   }
 
   // Resolve what each miss needs; unknown users and resources are decided right away.
@@ -101,9 +102,9 @@ export async function resolveBatch(evaluator: PolicyEvaluator, reqs: readonly Ev
     }
     if (decided[j] === undefined) pending.push(j);
   });
-  const memberships = await instr.span('load_team_memberships', () =>
+  const memberships = await spanWith(deps, 'load_team_memberships', (d) =>
     loadMemberTeamsForBatch(
-      deps,
+      d,
       pending.map((j) => ({ userId: (missReqs[j] as EvaluationRequest).user_id, teamIds: (resources[j] as PolicyResource).teams })),
     ),
   );
@@ -123,8 +124,8 @@ export async function resolveBatch(evaluator: PolicyEvaluator, reqs: readonly Ev
     if (d.cacheable && d.sensitivity !== undefined) writes.push(cacheWriteFor(deps, keys[i] as string, { ...d, sensitivity: d.sensitivity }));
   });
   if (writes.length > 0) {
-    if (knobs.redisPipelining) await instr.span('cache_decision', () => cache.setMany(writes, true));
-    else await sequential(writes, (w) => instr.span('cache_decision', () => cache.set(w)));
+    if (knobs.redisPipelining) await spanWith(deps, 'cache_decision', () => cache.setMany(writes, true));
+    else await sequential(writes, (w) => spanWith(deps, 'cache_decision', () => cache.set(w)));
   }
   return results as EvaluationResult[];
 }

@@ -79,7 +79,7 @@ export async function evaluateCedar(
   resource: PolicyResource,
   memberTeams: readonly string[],
 ): Promise<Decided> {
-  const d = await deps.instr.span('evaluate_cedar', () =>
+  const d = await deps.instr.span(deps.ctx, 'evaluate_cedar', () =>
     Promise.resolve(deps.engine.evaluate({ user, memberTeams, resource, action: req.action, context: req.context ?? {} })),
   );
   return { allow: d.allow, reason: d.reason, sensitivity: resource.sensitivity, cacheable: true };

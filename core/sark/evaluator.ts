@@ -15,10 +15,12 @@ import {
   type EvaluationResult,
   type EvaluatorDeps,
 } from './decision-steps.js';
+import { spanWith } from './data/deps.js';
 import { loadServer } from './data/server-metadata.js';
 import { cachedUserTeams, loadMemberTeams } from './data/team-memberships.js';
 import { loadTool } from './data/tool-metadata.js';
 import { loadUserContext } from './data/user-context.js';
+import type { SpanCtx } from './instrumentation-types.js';
 import type { PolicyResource } from './policy/cedar-engine.js';
 
 /**
@@ -37,33 +39,39 @@ export class PolicyEvaluator {
 
   constructor(readonly deps: EvaluatorDeps) {}
 
-  async evaluate(req: EvaluationRequest): Promise<EvaluationResult> {
-    const { instr, audit } = this.deps;
+  /** One decision inside the request's span `ctx` (the http_request trace). */
+  async evaluate(req: EvaluationRequest, ctx: SpanCtx = null): Promise<EvaluationResult> {
+    const deps = this.at(ctx);
     const t0 = performance.now();
-    const result = await instr.span('evaluate_policy', () => this.resolve(req));
+    const result = await spanWith(deps, 'evaluate_policy', (d) => this.resolve(req, d));
     const entry = auditEntry(req, result, performance.now() - t0);
-    await instr.span('log_decision', () => audit.log(entry));
+    await spanWith(deps, 'log_decision', (d) => d.audit.log(entry, d.ctx));
     return result;
   }
 
+  /** The evaluator's dependencies as seen from span `ctx`. */
+  at(ctx: SpanCtx): EvaluatorDeps {
+    return ctx === this.deps.ctx ? this.deps : { ...this.deps, ctx };
+  }
+
   /** Cache lookup, and on a miss the full decision and the cache write. No audit row. */
-  async resolve(req: EvaluationRequest): Promise<EvaluationResult> {
-    const { instr, cache, knobs, ttl } = this.deps;
+  async resolve(req: EvaluationRequest, deps: EvaluatorDeps = this.deps): Promise<EvaluationResult> {
+    const { cache, knobs, ttl } = deps;
     if (knobs.injectLatencyMs > 0) await sleep(knobs.injectLatencyMs);
     const key = decisionKey(req);
     ttl.noteAccess(key);
-    const probe = await instr.span('get_cached_decision', () => cache.probe(key));
+    const probe = await spanWith(deps, 'get_cached_decision', () => cache.probe(key));
     const hit = probe.value === null ? null : decodeDecision(probe.value);
     if (hit !== null) {
       cache.recordProbe(probe, hit.sensitivity);
       this.maybeRevalidate(req, key, hit);
       return { allow: hit.allow, reason: hit.reason, cached: true };
     }
-    const decided = await this.decide(req);
+    const decided = await this.decide(req, deps);
     cache.recordProbe(probe, decided.sensitivity);
     if (decided.cacheable && decided.sensitivity !== undefined) {
-      const write = cacheWriteFor(this.deps, key, { ...decided, sensitivity: decided.sensitivity });
-      await instr.span('cache_decision', () => cache.set(write));
+      const write = cacheWriteFor(deps, key, { ...decided, sensitivity: decided.sensitivity });
+      await spanWith(deps, 'cache_decision', () => cache.set(write));
     }
     return { allow: decided.allow, reason: decided.reason, cached: false };
   }
@@ -73,16 +81,14 @@ export class PolicyEvaluator {
    * independent, so they load concurrently (both spans sit under evaluate_policy); memberships
    * need the resource's teams and come after.
    */
-  async decide(req: EvaluationRequest): Promise<Decided> {
-    const deps = this.deps;
-    const { instr } = deps;
+  async decide(req: EvaluationRequest, deps: EvaluatorDeps = this.deps): Promise<Decided> {
     // With the team cache, the user's teams do not depend on the resource: fetch them alongside.
-    const teams = deps.knobs.teamMembershipCacheTtlS > 0 ? instr.span('load_team_memberships', () => cachedUserTeams(deps, req.user_id)) : null;
+    const teams = deps.knobs.teamMembershipCacheTtlS > 0 ? spanWith(deps, 'load_team_memberships', (d) => cachedUserTeams(d, req.user_id)) : null;
     // An early return below must not leave this promise's failure unhandled.
     teams?.catch(() => undefined);
     const [user, loaded] = await Promise.all([
-      instr.span('load_user_context', () => loadUserContext(deps, req.user_id)),
-      this.loadResource(req),
+      spanWith(deps, 'load_user_context', (d) => loadUserContext(d, req.user_id)),
+      this.loadResource(req, deps),
     ]);
     if (user === null) return unknownEntity('user', req.user_id);
     if ('unknown' in loaded) return loaded.unknown;
@@ -92,19 +98,18 @@ export class PolicyEvaluator {
       const member = new Set(await teams);
       memberTeams = resource.teams.filter((t) => member.has(t));
     } else {
-      memberTeams = await instr.span('load_team_memberships', () => loadMemberTeams(deps, user.id, resource.teams));
+      memberTeams = await spanWith(deps, 'load_team_memberships', (d) => loadMemberTeams(d, user.id, resource.teams));
     }
     return evaluateCedar(deps, req, user, resource, memberTeams);
   }
 
-  private async loadResource(req: EvaluationRequest): Promise<{ resource: PolicyResource } | { unknown: Decided }> {
-    const deps = this.deps;
+  private async loadResource(req: EvaluationRequest, deps: EvaluatorDeps): Promise<{ resource: PolicyResource } | { unknown: Decided }> {
     if (isToolRequest(req)) {
-      const tool = await deps.instr.span('load_tool', () => loadTool(deps, req.tool_id));
+      const tool = await spanWith(deps, 'load_tool', (d) => loadTool(d, req.tool_id));
       return tool === null ? { unknown: unknownEntity('tool', req.tool_id) } : { resource: toolResource(tool) };
     }
     const serverId = req.server_id ?? '';
-    const server = await deps.instr.span('load_server', () => loadServer(deps, serverId));
+    const server = await spanWith(deps, 'load_server', (d) => loadServer(d, serverId));
     return server === null ? { unknown: unknownEntity('server', serverId) } : { resource: serverResource(server) };
   }
 
@@ -118,8 +123,8 @@ export class PolicyEvaluator {
     // Detached: the refresh is its own trace, not part of the request that noticed it.
     detached(() => {
       void instr
-        .trace('revalidate_decision', async () => {
-          const decided = await this.decide(req);
+        .trace('revalidate_decision', async (ctx) => {
+          const decided = await this.decide(req, this.at(ctx));
           if (decided.cacheable && decided.sensitivity !== undefined) {
             await cache.set(cacheWriteFor(this.deps, key, { ...decided, sensitivity: decided.sensitivity }));
           }

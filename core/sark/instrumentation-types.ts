@@ -33,12 +33,25 @@ export interface MetricsText {
   body: string;
 }
 
+/**
+ * The span a piece of work belongs to, passed along explicitly (opaque outside
+ * instrumentation.ts). Explicit, not AsyncLocalStorage: on Node 20 its promise hooks tax every
+ * promise of the process (~0.2 µs each), which alone would exceed profiling's 2% budget.
+ */
+export type SpanCtx = { readonly __spanCtx: true } | null;
+
 export interface SarkInstrumentation {
   readonly enabled: boolean;
   /** A request trace (root span): N+1 detection counts queries per trace. */
-  trace<T>(name: string, fn: () => Promise<T>): Promise<T>;
-  /** A span inside the current trace. */
-  span<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  trace<T>(name: string, fn: (ctx: SpanCtx) => Promise<T>): Promise<T>;
+  /** A span under `parent`. */
+  span<T>(parent: SpanCtx, name: string, fn: (ctx: SpanCtx) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn with `ctx` current for its synchronous part: the query (or cache command) it issues
+   * is attributed to that span and its trace. Call it at the query's own line, so the call site
+   * the profiler reports is that line.
+   */
+  within<T>(ctx: SpanCtx, fn: () => T): T;
   /** Returns the pool to use (instrumented when profiling) and starts monitoring it. */
   instrumentPool(pool: pg.Pool, registration: PoolRegistration): pg.Pool;
   recordCacheOp(op: CacheOpRecord): void;

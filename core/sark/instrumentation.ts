@@ -7,8 +7,10 @@ import {
   metricsRegistry,
   queryProfiler,
   takeSnapshot,
+  withStore,
+  type SpanHandle,
 } from '../profiling/index.js';
-import type { CacheOpRecord, MetricsText, PoolRegistration, SarkInstrumentation } from './instrumentation-types.js';
+import type { CacheOpRecord, MetricsText, PoolRegistration, SarkInstrumentation, SpanCtx } from './instrumentation-types.js';
 
 /**
  * The one place the server meets the profiling library (core/profiling). The process-wide
@@ -39,12 +41,32 @@ class ProfilingInstrumentation implements SarkInstrumentation {
     metricsRegistry();
   }
 
-  trace<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    return functionProfiler.trace(name, fn);
+  async trace<T>(name: string, fn: (ctx: SpanCtx) => Promise<T>): Promise<T> {
+    const h = functionProfiler.beginTrace(name);
+    try {
+      const r = await fn(h as unknown as SpanCtx);
+      functionProfiler.end(h);
+      return r;
+    } catch (err) {
+      functionProfiler.end(h, true);
+      throw err;
+    }
   }
 
-  span<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    return functionProfiler.profileBlock(name, fn);
+  async span<T>(parent: SpanCtx, name: string, fn: (ctx: SpanCtx) => Promise<T>): Promise<T> {
+    const h = functionProfiler.begin(name, parent as unknown as SpanHandle | null);
+    try {
+      const r = await fn(h as unknown as SpanCtx);
+      functionProfiler.end(h);
+      return r;
+    } catch (err) {
+      functionProfiler.end(h, true);
+      throw err;
+    }
+  }
+
+  within<T>(ctx: SpanCtx, fn: () => T): T {
+    return ctx === null ? fn() : withStore((ctx as unknown as SpanHandle).store, fn);
   }
 
   instrumentPool(pool: pg.Pool, registration: PoolRegistration): pg.Pool {
@@ -95,10 +117,13 @@ class ProfilingInstrumentation implements SarkInstrumentation {
 
 class NoInstrumentation implements SarkInstrumentation {
   readonly enabled = false;
-  trace<T>(_name: string, fn: () => Promise<T>): Promise<T> {
-    return fn();
+  trace<T>(_name: string, fn: (ctx: SpanCtx) => Promise<T>): Promise<T> {
+    return fn(null);
   }
-  span<T>(_name: string, fn: () => Promise<T>): Promise<T> {
+  span<T>(parent: SpanCtx, _name: string, fn: (ctx: SpanCtx) => Promise<T>): Promise<T> {
+    return fn(parent);
+  }
+  within<T>(_ctx: SpanCtx, fn: () => T): T {
     return fn();
   }
   instrumentPool(pool: pg.Pool): pg.Pool {

@@ -106,6 +106,7 @@ export async function startSarkServer(options: SarkServerOptions = {}): Promise<
     const audit = new AuditLog(storage.auditPool, knobs, instr, detached);
     cleanups.push(() => audit.close());
     const evaluator = new PolicyEvaluator({
+      ctx: null,
       pool: storage.policyPool,
       cache,
       knobs,

@@ -23,8 +23,8 @@ export interface AnalyticsRow {
 }
 
 export async function auditAnalytics(deps: DataDeps, from: Date, to: Date): Promise<AnalyticsRow[]> {
-  const rows = await deps.pool
-    .query<{ action: string; result: string; count: string; avg_duration: number | string | null }>(ANALYTICS_SQL, [from, to])
+  const rows = await deps.instr
+    .within(deps.ctx, () => deps.pool.query<{ action: string; result: string; count: string; avg_duration: number | string | null }>(ANALYTICS_SQL, [from, to]))
     .catch(pgFail);
   return rows.rows.map((r) => ({ action: r.action, result: r.result, count: Number(r.count), avg_duration_ms: Number(r.avg_duration ?? 0) }));
 }

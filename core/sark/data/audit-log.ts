@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { errorMessage } from '../../common/errors.js';
-import type { SarkInstrumentation } from '../instrumentation-types.js';
+import type { SarkInstrumentation, SpanCtx } from '../instrumentation-types.js';
 import type { SarkKnobs } from '../knobs.js';
 import { pgFail } from './deps.js';
 
@@ -76,20 +76,22 @@ export class AuditLog {
   }
 
   /** Direct mode: awaits the INSERT. Batched mode: buffers and returns at once. */
-  async log(entry: AuditEntry): Promise<void> {
+  async log(entry: AuditEntry, ctx: SpanCtx = null): Promise<void> {
     if (!this.knobs.auditBatching) {
-      await this.pool
-        .query(INSERT_ONE_SQL, [
-          entry.userId,
-          entry.toolId,
-          entry.serverId,
-          entry.action,
-          entry.allow ? 'allow' : 'deny',
-          entry.reason,
-          entry.cached,
-          new Date(entry.atMs),
-          entry.evaluationDurationMs,
-        ])
+      await this.instr
+        .within(ctx, () =>
+          this.pool.query(INSERT_ONE_SQL, [
+            entry.userId,
+            entry.toolId,
+            entry.serverId,
+            entry.action,
+            entry.allow ? 'allow' : 'deny',
+            entry.reason,
+            entry.cached,
+            new Date(entry.atMs),
+            entry.evaluationDurationMs,
+          ]),
+        )
         .catch(pgFail);
       this.stats.written++;
       return;
@@ -97,9 +99,9 @@ export class AuditLog {
     this.enqueue(entry);
   }
 
-  async logMany(entries: readonly AuditEntry[]): Promise<void> {
+  async logMany(entries: readonly AuditEntry[], ctx: SpanCtx = null): Promise<void> {
     if (!this.knobs.auditBatching) {
-      for (const e of entries) await this.log(e);
+      for (const e of entries) await this.log(e, ctx);
       return;
     }
     for (const e of entries) this.enqueue(e);
@@ -129,7 +131,7 @@ export class AuditLog {
     while (this.buffer.length > 0) {
       const batch = this.buffer.slice(0, this.knobs.auditBatchSize);
       try {
-        await this.instr.trace('flush_audit_batch', () => this.insertBatch(batch));
+        await this.instr.trace('flush_audit_batch', (ctx) => this.insertBatch(batch, ctx));
       } catch (err) {
         // Keep the rows for the next tick; the bound above protects memory meanwhile.
         this.stats.failedFlushes++;
@@ -143,19 +145,21 @@ export class AuditLog {
     }
   }
 
-  private async insertBatch(batch: readonly AuditEntry[]): Promise<void> {
-    await this.pool
-      .query(INSERT_BATCH_SQL, [
-        batch.map((e) => e.userId),
-        batch.map((e) => e.toolId),
-        batch.map((e) => e.serverId),
-        batch.map((e) => e.action),
-        batch.map((e) => (e.allow ? 'allow' : 'deny')),
-        batch.map((e) => e.reason),
-        batch.map((e) => e.cached),
-        batch.map((e) => new Date(e.atMs)),
-        batch.map((e) => e.evaluationDurationMs),
-      ])
+  private async insertBatch(batch: readonly AuditEntry[], ctx: SpanCtx): Promise<void> {
+    await this.instr
+      .within(ctx, () =>
+        this.pool.query(INSERT_BATCH_SQL, [
+          batch.map((e) => e.userId),
+          batch.map((e) => e.toolId),
+          batch.map((e) => e.serverId),
+          batch.map((e) => e.action),
+          batch.map((e) => (e.allow ? 'allow' : 'deny')),
+          batch.map((e) => e.reason),
+          batch.map((e) => e.cached),
+          batch.map((e) => new Date(e.atMs)),
+          batch.map((e) => e.evaluationDurationMs),
+        ]),
+      )
       .catch(pgFail);
   }
 

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { DecisionCache } from '../cache/decision-cache.js';
 import { postgresError } from '../errors.js';
-import type { SarkInstrumentation } from '../instrumentation-types.js';
+import type { SarkInstrumentation, SpanCtx } from '../instrumentation-types.js';
 import type { SarkKnobs } from '../knobs.js';
 
 /** What the loaders need. `pool` is the (instrumented) policy pool. */
@@ -10,6 +10,13 @@ export interface DataDeps {
   cache: DecisionCache;
   knobs: SarkKnobs;
   instr: SarkInstrumentation;
+  /** The span this work runs in (null outside any). Queries run under `instr.within(deps.ctx, ...)`. */
+  ctx: SpanCtx;
+}
+
+/** Runs fn as span `name` under deps.ctx, giving it deps whose ctx is the new span. */
+export function spanWith<D extends DataDeps, T>(deps: D, name: string, fn: (d: D) => Promise<T>): Promise<T> {
+  return deps.instr.span(deps.ctx, name, (ctx) => fn(ctx === deps.ctx ? deps : { ...deps, ctx }));
 }
 
 /**

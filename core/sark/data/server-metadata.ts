@@ -9,10 +9,12 @@ export interface ServerMetadata {
 }
 
 export async function loadServer(deps: DataDeps, serverId: string): Promise<ServerMetadata | null> {
-  const rows = await deps.pool
-    .query<{ id: string; owner_team_id: string; sensitivity_level: string }>(
-      'SELECT id, owner_team_id, sensitivity_level FROM mcp_servers WHERE id = $1',
-      [serverId],
+  const rows = await deps.instr
+    .within(deps.ctx, () =>
+      deps.pool.query<{ id: string; owner_team_id: string; sensitivity_level: string }>(
+        'SELECT id, owner_team_id, sensitivity_level FROM mcp_servers WHERE id = $1',
+        [serverId],
+      ),
     )
     .catch(pgFail);
   const r = rows.rows[0];

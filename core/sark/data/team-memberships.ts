@@ -32,7 +32,7 @@ export async function cachedUserTeams(deps: DataDeps, userId: string): Promise<s
   const hit = await deps.cache.get(key);
   const teams = hit === null ? null : decode(hit);
   if (teams !== null) return teams;
-  const rows = await deps.pool.query<{ team_id: string }>('SELECT team_id FROM user_team_memberships WHERE user_id = $1', [userId]).catch(pgFail);
+  const rows = await deps.instr.within(deps.ctx, () => deps.pool.query<{ team_id: string }>('SELECT team_id FROM user_team_memberships WHERE user_id = $1', [userId])).catch(pgFail);
   const all = rows.rows.map((r) => r.team_id);
   if (all.length > 0) await deps.cache.set({ key, value: encode(all), ttlS: deps.knobs.teamMembershipCacheTtlS });
   return all;
@@ -45,15 +45,15 @@ export async function loadMemberTeams(deps: DataDeps, userId: string, teamIds: r
     return teamIds.filter((t) => member.has(t));
   }
   if (deps.knobs.batchTeamLookups) {
-    const rows = await deps.pool
-      .query<{ team_id: string }>('SELECT team_id FROM user_team_memberships WHERE user_id = $1 AND team_id = ANY($2)', [userId, teamIds])
+    const rows = await deps.instr
+      .within(deps.ctx, () => deps.pool.query<{ team_id: string }>('SELECT team_id FROM user_team_memberships WHERE user_id = $1 AND team_id = ANY($2)', [userId, teamIds]))
       .catch(pgFail);
     return rows.rows.map((r) => r.team_id);
   }
   const member: string[] = [];
   for (const teamId of teamIds) {
-    const rows = await deps.pool
-      .query<{ team_id: string }>('SELECT team_id FROM user_team_memberships WHERE user_id = $1 AND team_id = $2', [userId, teamId])
+    const rows = await deps.instr
+      .within(deps.ctx, () => deps.pool.query<{ team_id: string }>('SELECT team_id FROM user_team_memberships WHERE user_id = $1 AND team_id = $2', [userId, teamId]))
       .catch(pgFail);
     if (rows.rows.length > 0) member.push(teamId);
   }
@@ -72,8 +72,8 @@ async function cachedTeamsForUsers(deps: DataDeps, users: readonly string[]): Pr
     else out.set(u, new Set(teams));
   });
   if (missing.length === 0) return out;
-  const rows = await deps.pool
-    .query<{ user_id: string; team_id: string }>('SELECT user_id, team_id FROM user_team_memberships WHERE user_id = ANY($1)', [missing])
+  const rows = await deps.instr
+    .within(deps.ctx, () => deps.pool.query<{ user_id: string; team_id: string }>('SELECT user_id, team_id FROM user_team_memberships WHERE user_id = ANY($1)', [missing]))
     .catch(pgFail);
   for (const u of missing) out.set(u, new Set());
   for (const r of rows.rows) out.get(r.user_id)?.add(r.team_id);
@@ -109,10 +109,12 @@ export async function loadMemberTeamsForBatch(
   }
   const teams = [...new Set(items.flatMap((i) => i.teamIds))];
   if (users.length === 0 || teams.length === 0) return items.map(() => []);
-  const rows = await deps.pool
-    .query<{ user_id: string; team_id: string }>(
-      'SELECT user_id, team_id FROM user_team_memberships WHERE user_id = ANY($1) AND team_id = ANY($2)',
-      [users, teams],
+  const rows = await deps.instr
+    .within(deps.ctx, () =>
+      deps.pool.query<{ user_id: string; team_id: string }>(
+        'SELECT user_id, team_id FROM user_team_memberships WHERE user_id = ANY($1) AND team_id = ANY($2)',
+        [users, teams],
+      ),
     )
     .catch(pgFail);
   const byUser = new Map<string, Set<string>>();

@@ -45,12 +45,12 @@ function decode(id: string, value: string): ToolMetadata | null {
 
 /** One tool, two queries: the row, then its latest classification. */
 async function queryTool(deps: DataDeps, toolId: string): Promise<ToolMetadata | null> {
-  const tool = await deps.pool
-    .query<{ id: string; server_id: string; team_ids: string[] }>('SELECT id, server_id, name, team_ids FROM tools WHERE id = $1', [toolId])
+  const tool = await deps.instr
+    .within(deps.ctx, () => deps.pool.query<{ id: string; server_id: string; team_ids: string[] }>('SELECT id, server_id, name, team_ids FROM tools WHERE id = $1', [toolId]))
     .catch(pgFail);
   const row = tool.rows[0];
   if (row === undefined) return null;
-  const cls = await deps.pool.query<{ sensitivity_level: string }>(SENSITIVITY_SQL, [toolId]).catch(pgFail);
+  const cls = await deps.instr.within(deps.ctx, () => deps.pool.query<{ sensitivity_level: string }>(SENSITIVITY_SQL, [toolId])).catch(pgFail);
   return { id: row.id, serverId: row.server_id, teams: row.team_ids, sensitivity: asSensitivity(cls.rows[0]?.sensitivity_level) };
 }
 
@@ -86,16 +86,18 @@ export async function loadTools(deps: DataDeps, toolIds: readonly string[]): Pro
   if (missing.length === 0) return out;
   const loaded: ToolMetadata[] = [];
   if (deps.knobs.eagerToolLoading) {
-    const rows = await deps.pool
-      .query<{ id: string; server_id: string; team_ids: string[]; sensitivity_level: string | null }>(
-        `SELECT t.id, t.server_id, t.team_ids, c.sensitivity_level
-         FROM tools t
-         LEFT JOIN LATERAL (
-           SELECT sensitivity_level FROM tool_sensitivity_classifications
-           WHERE tool_id = t.id ORDER BY updated_at DESC LIMIT 1
-         ) c ON true
-         WHERE t.id = ANY($1)`,
-        [missing],
+    const rows = await deps.instr
+      .within(deps.ctx, () =>
+        deps.pool.query<{ id: string; server_id: string; team_ids: string[]; sensitivity_level: string | null }>(
+          `SELECT t.id, t.server_id, t.team_ids, c.sensitivity_level
+           FROM tools t
+           LEFT JOIN LATERAL (
+             SELECT sensitivity_level FROM tool_sensitivity_classifications
+             WHERE tool_id = t.id ORDER BY updated_at DESC LIMIT 1
+           ) c ON true
+           WHERE t.id = ANY($1)`,
+          [missing],
+        ),
       )
       .catch(pgFail);
     for (const r of rows.rows) loaded.push({ id: r.id, serverId: r.server_id, teams: r.team_ids, sensitivity: asSensitivity(r.sensitivity_level) });

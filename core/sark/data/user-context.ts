@@ -40,10 +40,10 @@ function decode(id: string, value: string): UserContext | null {
 }
 
 async function queryUser(deps: DataDeps, userId: string): Promise<UserContext | null> {
-  const user = await deps.pool.query<{ id: string; active: boolean }>('SELECT id, active FROM users WHERE id = $1', [userId]).catch(pgFail);
+  const user = await deps.instr.within(deps.ctx, () => deps.pool.query<{ id: string; active: boolean }>('SELECT id, active FROM users WHERE id = $1', [userId])).catch(pgFail);
   const row = user.rows[0];
   if (row === undefined) return null;
-  const roles = await deps.pool.query<{ role: string }>('SELECT role FROM user_roles WHERE user_id = $1', [userId]).catch(pgFail);
+  const roles = await deps.instr.within(deps.ctx, () => deps.pool.query<{ role: string }>('SELECT role FROM user_roles WHERE user_id = $1', [userId])).catch(pgFail);
   return { id: row.id, active: row.active, role: strongestRole(roles.rows.map((r) => r.role)) };
 }
 
@@ -76,10 +76,12 @@ export async function loadUserContexts(deps: DataDeps, userIds: readonly string[
     else missing.push(id);
   });
   if (missing.length === 0) return out;
-  const rows = await deps.pool
-    .query<{ id: string; active: boolean; role: string | null }>(
-      'SELECT u.id, u.active, r.role FROM users u LEFT JOIN user_roles r ON r.user_id = u.id WHERE u.id = ANY($1)',
-      [missing],
+  const rows = await deps.instr
+    .within(deps.ctx, () =>
+      deps.pool.query<{ id: string; active: boolean; role: string | null }>(
+        'SELECT u.id, u.active, r.role FROM users u LEFT JOIN user_roles r ON r.user_id = u.id WHERE u.id = ANY($1)',
+        [missing],
+      ),
     )
     .catch(pgFail);
   const roles = new Map<string, { active: boolean; roles: string[] }>();

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { errorMessage } from '../../common/errors.js';
 import { redactText } from '../../common/redact.js';
 import { DependencyUnavailableError } from '../errors.js';
-import type { SarkInstrumentation } from '../instrumentation-types.js';
+import type { SarkInstrumentation, SpanCtx } from '../instrumentation-types.js';
 import { HttpError } from './http-error.js';
 
 /**
@@ -14,6 +14,8 @@ import { HttpError } from './http-error.js';
 export interface RouteContext {
   req: IncomingMessage;
   url: { pathname: string; searchParams: URLSearchParams };
+  /** The request's trace (http_request), to pass to the spans below. */
+  span: SpanCtx;
 }
 
 export interface RouteResult {
@@ -71,14 +73,14 @@ export function createRouter(routes: readonly Route[], instr: SarkInstrumentatio
       return;
     }
     // async, so a handler that throws synchronously is answered like one that rejects.
-    const run = async (): Promise<RouteResult> => {
+    const run = async (span: SpanCtx): Promise<RouteResult> => {
       try {
-        return await route.handle({ req, url });
+        return await route.handle({ req, url, span });
       } catch (err) {
         return errorResult(err, log);
       }
     };
-    const pending = route.traced ? instr.trace('http_request', run) : run();
+    const pending = route.traced ? instr.trace('http_request', run) : run(null);
     pending.then(
       (result) => send(res, result),
       (err: unknown) => send(res, errorResult(err, log)),

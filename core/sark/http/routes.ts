@@ -1,5 +1,6 @@
 import { evaluateBatch } from '../batch-evaluator.js';
 import { auditAnalytics } from '../data/analytics.js';
+import { spanWith } from '../data/deps.js';
 import type { PolicyEvaluator } from '../evaluator.js';
 import { invalidate } from '../invalidation.js';
 import { readJsonBody } from './body.js';
@@ -29,29 +30,29 @@ export function sarkRoutes(app: RouteDeps): Route[] {
       method: 'POST',
       path: '/api/v1/policy/evaluate',
       traced: true,
-      async handle({ req }) {
+      async handle({ req, span }) {
         // Parsing is not a span of its own: it costs a few microseconds, and every span costs about as much again.
         const body = parseEvaluate(await readJsonBody(req, EVALUATE_BODY_LIMIT_BYTES));
-        return json(await evaluator.evaluate(body));
+        return json(await evaluator.evaluate(body, span));
       },
     },
     {
       method: 'POST',
       path: '/api/v1/policy/evaluate/batch',
       traced: true,
-      async handle({ req }) {
+      async handle({ req, span }) {
         const requests = parseBatch(await readJsonBody(req, BATCH_BODY_LIMIT_BYTES));
-        return json({ results: await evaluateBatch(evaluator, requests) });
+        return json({ results: await evaluateBatch(evaluator, requests, span) });
       },
     },
     {
       method: 'GET',
       path: '/api/v1/audit/analytics',
       traced: true,
-      async handle({ url }) {
+      async handle({ url, span }) {
         const { from, to } = parseAnalyticsWindow(url.searchParams);
         const t0 = performance.now();
-        const rows = await instr.span('audit_analytics', () => auditAnalytics(evaluator.deps, from, to));
+        const rows = await spanWith(evaluator.at(span), 'audit_analytics', (d) => auditAnalytics(d, from, to));
         return json({ from: from.toISOString(), to: to.toISOString(), rows, duration_ms: performance.now() - t0 });
       },
     },
@@ -59,9 +60,9 @@ export function sarkRoutes(app: RouteDeps): Route[] {
       method: 'POST',
       path: '/api/v1/admin/invalidate',
       traced: true,
-      async handle({ req }) {
+      async handle({ req, span }) {
         const request = parseInvalidate(await readJsonBody(req, ADMIN_BODY_LIMIT_BYTES));
-        return json(await instr.span('invalidate_cache', () => invalidate(cache, instr, request)));
+        return json(await instr.span(span, 'invalidate_cache', () => invalidate(cache, instr, request)));
       },
     },
     {
