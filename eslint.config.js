@@ -18,7 +18,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['core/**/*.ts', 'test/**/*.ts', 'eslint.config.js', 'core/cli/bin.js'],
+    files: ['core/**/*.ts', 'test/**/*.ts', 'test/**/*.mjs', 'eslint.config.js', 'core/cli/bin.js'],
     languageOptions: { globals: { ...globals.node } },
   },
   {
