@@ -1,6 +1,7 @@
 import type * as CedarWasm from '@cedar-policy/cedar-wasm/nodejs';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { setFlagsFromString } from 'node:v8';
 import { WorkbenchError } from '../../common/errors.js';
 import { resourcePath } from '../../common/paths.js';
 import type { Role, Sensitivity } from '../dataset.js';
@@ -12,6 +13,16 @@ import type { Role, Sensitivity } from '../dataset.js';
  */
 
 const require = createRequire(import.meta.url);
+
+/**
+ * Node 20's V8 (11.3) can abort the process ("Fatal error ... unreachable code" in
+ * Deoptimizer::DoComputeBuiltinContinuation) when TurboFan has inlined the JS->Wasm call into
+ * statefulIsAuthorized and a lazy deopt of the caller happens while Cedar runs: we hit it under
+ * load in the embedded server, with --trace-deopt-verbose showing the "JS to Wasm builtin
+ * continuation frame" of evaluate(). Not inlining JS->Wasm calls avoids that frame kind; the
+ * cost is a regular call per decision. Set before Cedar's code is first optimized.
+ */
+setFlagsFromString('--no-turbo-inline-js-wasm-calls');
 type CedarModule = typeof CedarWasm;
 let cedarModule: CedarModule | undefined;
 function cedar(): CedarModule {
