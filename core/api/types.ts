@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Comparison } from '../analysis/compare-types.js';
 import type { TimelinePoint } from '../profiling/report-types.js';
 import type { SessionReport, SessionStatus, TargetKind } from '../report/types.js';
+import type { RecordingProgress } from '../session/types.js';
 
 /**
  * The WorkbenchApi: the one contract between the UI (renderer/, in Electron or a browser) and
@@ -15,7 +16,7 @@ import type { SessionReport, SessionStatus, TargetKind } from '../report/types.j
  *   server -> client  { "event": "recording/progress", "data": {...} }   (pushed)
  */
 
-export type { Comparison, SessionReport, SessionStatus, TargetKind, TimelinePoint };
+export type { Comparison, RecordingProgress, SessionReport, SessionStatus, TargetKind, TimelinePoint };
 
 const url = z.string().trim().min(1).max(2000);
 const id = z.string().trim().min(1).max(200);
@@ -164,25 +165,6 @@ export interface EmbeddedStatus {
   profile: string | null;
 }
 
-/** Pushed once a second while recording. */
-export interface RecordingProgress {
-  sessionId: string;
-  name: string;
-  phase: string;
-  elapsed_s: number;
-  /** Planned total (ramp-up + sustained + cool-down); null for open-ended runs. */
-  total_s: number | null;
-  requests: number;
-  rps: number;
-  p50_ms: number;
-  p95_ms: number;
-  p99_ms: number;
-  errors: number;
-  hit_rate: number | null;
-  pool_checked_out: number | null;
-  pool_size: number | null;
-  point: TimelinePoint | null;
-}
 
 export interface RecordingFinished {
   sessionId: string;

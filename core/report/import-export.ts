@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { UsageError } from '../common/errors.js';
-import type { JsonObject, SessionRecord, Store, TableName, TableRows } from '../store/index.js';
+import { cacheStatsRow, type JsonObject, type SessionRecord, type Store, type TableName, type TableRows } from '../store/index.js';
 import { buildSessionReport, SECTION } from './build.js';
 import type { SessionReport } from './types.js';
 import { readReportFile, validateReport } from './validate.js';
@@ -78,26 +78,7 @@ function rowsFor(id: string, r: SessionReport): { [T in TableName]?: TableRows[T
       call_site: n.call_site,
     })),
     pool_stats: r.pool ? [{ session_id: id, data: r.pool }] : [],
-    cache_stats: c
-      ? [
-          {
-            session_id: id,
-            operations: c.operations,
-            gets: c.gets ?? 0,
-            sets: c.sets ?? 0,
-            deletes: c.deletes ?? 0,
-            hits: c.hits,
-            misses: c.misses,
-            hit_rate: c.hit_rate,
-            hit_avg_ms: c.hit_latency_ms?.avg ?? 0,
-            hit_p95_ms: c.hit_latency_ms?.p95 ?? 0,
-            miss_avg_ms: c.miss_latency_ms?.avg ?? 0,
-            miss_p95_ms: c.miss_latency_ms?.p95 ?? 0,
-            hit_latency_histogram: c.hit_latency_histogram ?? [],
-            miss_latency_histogram: c.miss_latency_histogram ?? [],
-          },
-        ]
-      : [],
+    cache_stats: c ? [cacheStatsRow(id, c)] : [],
     cache_patterns: (c?.by_pattern ?? []).map((p) => ({ session_id: id, ...p })),
     cache_sensitivity: (c?.by_sensitivity ?? []).map((s) => ({ session_id: id, ...s, ttl_s: s.ttl_s ?? null, avg_latency_ms: s.avg_latency_ms ?? 0 })),
     cache_invalidations: (c?.invalidations ?? []).map((i) => ({ session_id: id, ...i, keys_removed: i.keys_removed ?? 0 })),

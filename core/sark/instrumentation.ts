@@ -29,6 +29,18 @@ import type { CacheOpRecord, MetricsText, PoolRegistration, SarkInstrumentation,
  */
 export const POOL_SAMPLE_INTERVAL_MS = 100;
 
+/** Runs fn in an open span and closes it, marking errors. */
+async function runSpan<T>(h: SpanHandle, fn: (ctx: SpanCtx) => Promise<T>): Promise<T> {
+  try {
+    const r = await fn(h as unknown as SpanCtx);
+    functionProfiler.end(h);
+    return r;
+  } catch (err) {
+    functionProfiler.end(h, true);
+    throw err;
+  }
+}
+
 class ProfilingInstrumentation implements SarkInstrumentation {
   readonly enabled = true;
   private readonly monitors: ConnectionPoolMonitor[] = [];
@@ -41,28 +53,12 @@ class ProfilingInstrumentation implements SarkInstrumentation {
     metricsRegistry();
   }
 
-  async trace<T>(name: string, fn: (ctx: SpanCtx) => Promise<T>): Promise<T> {
-    const h = functionProfiler.beginTrace(name);
-    try {
-      const r = await fn(h as unknown as SpanCtx);
-      functionProfiler.end(h);
-      return r;
-    } catch (err) {
-      functionProfiler.end(h, true);
-      throw err;
-    }
+  trace<T>(name: string, fn: (ctx: SpanCtx) => Promise<T>): Promise<T> {
+    return runSpan(functionProfiler.beginTrace(name), fn);
   }
 
-  async span<T>(parent: SpanCtx, name: string, fn: (ctx: SpanCtx) => Promise<T>): Promise<T> {
-    const h = functionProfiler.begin(name, parent as unknown as SpanHandle | null);
-    try {
-      const r = await fn(h as unknown as SpanCtx);
-      functionProfiler.end(h);
-      return r;
-    } catch (err) {
-      functionProfiler.end(h, true);
-      throw err;
-    }
+  span<T>(parent: SpanCtx, name: string, fn: (ctx: SpanCtx) => Promise<T>): Promise<T> {
+    return runSpan(functionProfiler.begin(name, parent as unknown as SpanHandle | null), fn);
   }
 
   within<T>(ctx: SpanCtx, fn: () => T): T {

@@ -5,7 +5,7 @@ import { errorMessage } from '../common/errors.js';
 import type { LoadTotals } from '../load/types.js';
 import type { PerformanceReport } from '../profiling/report-types.js';
 import { buildSessionReport, SECTION } from '../report/build.js';
-import type { BatchedWriter, FinalStatus, JsonValue, SessionSummary, Store, TableRows } from '../store/index.js';
+import { cacheStatsRow, type BatchedWriter, type FinalStatus, type JsonValue, type SessionSummary, type Store, type TableRows } from '../store/index.js';
 import type { ProbeSections } from './probes-runner.js';
 
 /**
@@ -51,22 +51,7 @@ function probeRows(id: string, p: ProbeSections, w: BatchedWriter): void {
   }
   const c = p.redis?.cache;
   if (c) {
-    w.push('cache_stats', {
-      session_id: id,
-      operations: c.operations,
-      gets: c.gets,
-      sets: c.sets,
-      deletes: c.deletes,
-      hits: c.hits,
-      misses: c.misses,
-      hit_rate: c.hit_rate,
-      hit_avg_ms: c.hit_latency_ms.avg,
-      hit_p95_ms: c.hit_latency_ms.p95,
-      miss_avg_ms: c.miss_latency_ms.avg,
-      miss_p95_ms: c.miss_latency_ms.p95,
-      hit_latency_histogram: c.hit_latency_histogram,
-      miss_latency_histogram: c.miss_latency_histogram,
-    });
+    w.push('cache_stats', cacheStatsRow(id, c));
     for (const pat of c.by_pattern) w.push('cache_patterns', { session_id: id, ...pat });
   }
 }

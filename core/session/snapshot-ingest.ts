@@ -1,6 +1,6 @@
 import type { PerformanceReport } from '../profiling/report-types.js';
 import type { ProfilingSnapshot } from '../profiling/snapshot-types.js';
-import type { BatchedWriter } from '../store/index.js';
+import { cacheStatsRow, type BatchedWriter } from '../store/index.js';
 import type { TimelineAssembler } from './timeline.js';
 
 /**
@@ -89,22 +89,7 @@ export class SnapshotIngest {
 
     const c = r.cache;
     if (c.operations > 0) {
-      w.push('cache_stats', {
-        session_id: id,
-        operations: c.operations,
-        gets: c.gets,
-        sets: c.sets,
-        deletes: c.deletes,
-        hits: c.hits,
-        misses: c.misses,
-        hit_rate: c.hit_rate,
-        hit_avg_ms: c.hit_latency_ms.avg,
-        hit_p95_ms: c.hit_latency_ms.p95,
-        miss_avg_ms: c.miss_latency_ms.avg,
-        miss_p95_ms: c.miss_latency_ms.p95,
-        hit_latency_histogram: c.hit_latency_histogram,
-        miss_latency_histogram: c.miss_latency_histogram,
-      });
+      w.push('cache_stats', cacheStatsRow(id, c));
       for (const p of c.by_pattern) w.push('cache_patterns', { session_id: id, ...p });
       for (const s of c.by_sensitivity) w.push('cache_sensitivity', { session_id: id, ...s });
       for (const i of c.invalidations) w.push('cache_invalidations', { session_id: id, ...i });

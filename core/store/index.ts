@@ -8,6 +8,7 @@ export type { AppliedMigration } from './migrate.js';
 export { HEARTBEAT_STALE_MS } from './recovery.js';
 export { TABLE_NAMES } from './table-specs.js';
 export { redactJson } from './secrets.js';
+export { cacheStatsRow } from './row-mappers.js';
 export { isSessionId, newSessionId } from './session-id.js';
 export type { SessionsRepo } from './sessions-repo.js';
 export * from './session-types.js';
