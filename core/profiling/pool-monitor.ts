@@ -13,7 +13,7 @@ import type { PoolSample } from './snapshot-types.js';
  * waiting clients; exhaustion events (contiguous samples with callers waiting); how long each
  * checkout holds its client (including the ones pool.query takes internally); and clients held
  * longer than a second, with the call site that acquired them (captured for up to 100
- * checkouts a second, and for all of them for a while after a long hold went unattributed).
+ * checkouts a second, and up to 500 a second for a while after a long hold went unattributed).
  */
 
 /** The seed flagged connections "held >1 second" (likely audit writes). */
@@ -29,6 +29,11 @@ const MAX_LONG_HELD = 100;
  */
 const SITE_CAPTURES_PER_S = 100;
 const CAPTURE_ALL_AFTER_MISS_MS = 30_000;
+/**
+ * Even then, a ceiling: under saturation long holds are common and "every checkout" meant
+ * thousands of stack walks a second (~1% of the embedded server's CPU in a profile).
+ */
+const SITE_CAPTURES_PER_S_AFTER_MISS = 500;
 
 export interface PgPoolLike extends PoolLike {
   totalCount: number;
@@ -88,6 +93,7 @@ export class ConnectionPoolMonitor {
   private readonly samples: PoolSampleStats;
   private readonly listener: CheckoutListener;
   private readonly siteBudget = new TokenBucket(SITE_CAPTURES_PER_S, SITE_CAPTURES_PER_S);
+  private readonly missBudget = new TokenBucket(SITE_CAPTURES_PER_S_AFTER_MISS, SITE_CAPTURES_PER_S_AFTER_MISS);
   /** After a long hold whose site was not captured, capture every checkout until then. */
   private captureAllUntilMs = 0;
   private readonly onRelease: (err: unknown, client: object) => void;
@@ -101,7 +107,7 @@ export class ConnectionPoolMonitor {
     this.baseSize = options.baseSize;
     this.samples = new PoolSampleStats(options.maxRecentSamples ?? DEFAULT_MAX_RECENT_SAMPLES);
     this.listener = {
-      wantsSite: () => performance.now() < this.captureAllUntilMs || this.siteBudget.take(),
+      wantsSite: () => this.siteBudget.take() || (performance.now() < this.captureAllUntilMs && this.missBudget.take()),
       onCheckout: (client, site) => {
         this.checkouts.set(client, { startMs: performance.now(), site });
       },

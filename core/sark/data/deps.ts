@@ -14,8 +14,13 @@ export interface DataDeps {
   ctx: SpanCtx;
 }
 
-/** Runs fn as span `name` under deps.ctx, giving it deps whose ctx is the new span. */
+/**
+ * Runs fn as span `name` under deps.ctx, giving it deps whose ctx is the new span. A leaf step
+ * that takes no argument (`() => cache.probe(key)`) issues nothing that needs the span, so it
+ * gets no copy of deps: the copy was ~1% of the server's CPU when made for every span.
+ */
 export function spanWith<D extends DataDeps, T>(deps: D, name: string, fn: (d: D) => Promise<T>): Promise<T> {
+  if (fn.length === 0) return deps.instr.span(deps.ctx, name, () => fn(deps));
   return deps.instr.span(deps.ctx, name, (ctx) => fn(ctx === deps.ctx ? deps : { ...deps, ctx }));
 }
 
