@@ -12,8 +12,8 @@ import type { PoolSample } from './snapshot-types.js';
  * The seed's ConnectionPoolMonitor, for a pg.Pool: periodic samples of checked-out, idle and
  * waiting clients; exhaustion events (contiguous samples with callers waiting); how long each
  * checkout holds its client (including the ones pool.query takes internally); and clients held
- * longer than a second, with the call site that acquired them (captured for up to 100
- * checkouts a second, and up to 500 a second for a while after a long hold went unattributed).
+ * longer than a second, with the call site that acquired them (captured for up to 20
+ * checkouts a second, and up to 100 a second for a while after a long hold went unattributed).
  */
 
 /** The seed flagged connections "held >1 second" (likely audit writes). */
@@ -23,17 +23,15 @@ const DEFAULT_MAX_RECENT_SAMPLES = 600;
 /** Long-held checkouts listed (the longest). */
 const MAX_LONG_HELD = 100;
 /**
- * Checkouts whose call site is captured, per second. A capture is a V8 stack walk: 3-8 µs on
- * this kind of machine, which at thousands of checkouts per second would cost more than the
- * whole query profiler (measured in test/bench/profiling-overhead.ts).
+ * Checkouts whose call site is captured, per second. A capture is a V8 stack walk: 3-8 µs in a
+ * micro-benchmark, ~20 µs through the embedded server's async stacks (a CPU profile under load
+ * put 73 ms in 6 s there at 100 + 500/s); long holds come from a few call sites, so a small
+ * sample finds them.
  */
-const SITE_CAPTURES_PER_S = 100;
+const SITE_CAPTURES_PER_S = 20;
 const CAPTURE_ALL_AFTER_MISS_MS = 30_000;
-/**
- * Even then, a ceiling: under saturation long holds are common and "every checkout" meant
- * thousands of stack walks a second (~1% of the embedded server's CPU in a profile).
- */
-const SITE_CAPTURES_PER_S_AFTER_MISS = 500;
+/** Even then, a ceiling: under saturation long holds are common, and "every checkout" meant thousands of stack walks a second. */
+const SITE_CAPTURES_PER_S_AFTER_MISS = 100;
 
 export interface PgPoolLike extends PoolLike {
   totalCount: number;

@@ -13,42 +13,22 @@
  *
  * Each server runs as a child process (forkSarkChild), so autocannon does not share its event
  * loop. Latency percentiles are ours (every response time into an HDR histogram): autocannon's
- * own summary has no p95.
+ * own summary has no p95. The profiling cost is measured apart (sark-overhead.ts): both servers
+ * up, loaded in turn over alternating rounds.
  *
  * The server-side figures (hit rate, cache-hit GET p95, queries) come from the profiler's report
  * at the end, so they include the warm-up.
  *
- *   npx tsx test/bench/sark-throughput.ts [--duration 15] [--warmup 10] [--connections 32] [--no-overhead] [--hits-only] [--only optimized]
+ *   npx tsx test/bench/sark-throughput.ts [--duration 15] [--warmup 10] [--connections 32] [--no-overhead]
+ *     [--overhead-rounds 6] [--overhead-round-s 6] [--hits-only] [--only optimized]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { Socket, createServer } from 'node:net';
 import pg from 'pg';
 import type { PerformanceReport } from '../../core/profiling/report-types.js';
 import { LatencyHistogram } from '../../core/profiling/histogram.js';
-import { forkSarkChild, isSarkChildMessage, type SarkReadyMessage, type SarkServerOptions } from '../../core/sark/index.js';
+import type { SarkServerOptions } from '../../core/sark/index.js';
+import { autocannon, mixRequest, prng, startChild, startRedis, stopChild, type AutocannonRequest, type Kind } from './sark-bench-lib.js';
 import { driveWithOurs } from './sark-driver-ours.js';
-
-interface AutocannonRequest {
-  method?: string;
-  path?: string;
-  body?: string;
-  headers?: Record<string, string>;
-  setupRequest?: (req: AutocannonRequest) => AutocannonRequest;
-}
-interface AutocannonResult {
-  requests: { total: number; average: number };
-  duration: number;
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  '2xx': number;
-}
-interface AutocannonInstance extends Promise<AutocannonResult> {
-  on(event: 'response', listener: (client: unknown, status: number, bytes: number, responseTimeMs: number) => void): void;
-}
-type Autocannon = (opts: Record<string, unknown>) => AutocannonInstance;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+import { measureProfilingCost, type OverheadResult } from './sark-overhead.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -66,107 +46,14 @@ const WARMUP_S = process.argv.includes('--warmup') ? arg('warmup', 10) : 10;
 /** 32 connections: the setting of VERIFIED.md's ~29,000 req/s autocannon peer figure. */
 const CONNECTIONS = arg('connections', 32);
 const OVERHEAD = !process.argv.includes('--no-overhead');
+/** Alternating rounds for the profiling cost (each round loads both servers in turn). */
+const OVERHEAD_ROUNDS = process.argv.includes('--overhead-rounds') ? arg('overhead-rounds', 6) : 6;
+const OVERHEAD_ROUND_S = process.argv.includes('--overhead-round-s') ? arg('overhead-round-s', 6) : 6;
 /** `--hits-only` adds a run of optimized with hot pairs only: the cache-hit path's own capacity. */
 const HITS_ONLY = process.argv.includes('--hits-only');
 /** `--only optimized` skips the baseline run (for profiling the server's hot path). */
 const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const PG_ADMIN_URL = process.env.SARK_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-/** mulberry32: a seeded PRNG, so both profiles see the same request sequence shape. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a !== null ? a.port : 0));
-    });
-  });
-}
-
-async function startRedis(): Promise<{ url: string; proc: ChildProcess }> {
-  const port = await freePort();
-  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const sock = new Socket();
-      sock.once('error', () => resolve(false));
-      sock.connect(port, '127.0.0.1', () => {
-        sock.destroy();
-        resolve(true);
-      });
-    });
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { url: `redis://127.0.0.1:${port}/0`, proc };
-}
-
-type Kind = 'cached' | 'unique' | 'critical' | 'server' | 'analytics';
-
-function mixRequest(ready: SarkReadyMessage, rnd: () => number, counts: Record<Kind, number>, hitsOnly: boolean): AutocannonRequest {
-  const d = ready.dataset;
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
-  const r = hitsOnly ? 0 : rnd();
-  const post = (body: unknown): AutocannonRequest => ({
-    method: 'POST',
-    path: '/api/v1/policy/evaluate',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (r < 0.5) {
-    counts.cached++;
-    return post(pick(d.hotPairs));
-  }
-  if (r < 0.8) {
-    counts.unique++;
-    return post({
-      user_id: `user-${1 + Math.floor(rnd() * d.counts.users)}`,
-      tool_id: `tool-${1 + Math.floor(rnd() * d.counts.tools)}`,
-      action: pick(d.actions.tool),
-    });
-  }
-  if (r < 0.95) {
-    counts.critical++;
-    return post(pick(d.criticalPairs));
-  }
-  if (r < 0.995) {
-    counts.server++;
-    return post({ user_id: `user-${1 + Math.floor(rnd() * d.counts.users)}`, server_id: `server-${1 + Math.floor(rnd() * d.counts.servers)}`, action: 'connect' });
-  }
-  counts.analytics++;
-  return { method: 'GET', path: `/api/v1/audit/analytics?from=${d.analyticsWindow.from}&to=${d.analyticsWindow.to}`, headers: {}, body: undefined };
-}
-
-async function startChild(options: Omit<SarkServerOptions, 'log'>): Promise<{ child: ChildProcess; ready: SarkReadyMessage }> {
-  const child = forkSarkChild(options, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const ready = await new Promise<SarkReadyMessage>((resolve, reject) => {
-    child.on('message', (m: unknown) => {
-      if (!isSarkChildMessage(m)) return;
-      if (m.type === 'ready') resolve(m);
-      if (m.type === 'error') reject(new Error(m.message));
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${String(code)}`)));
-  });
-  return { child, ready };
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  const exited = new Promise((r) => child.once('exit', r));
-  child.send({ type: 'stop' });
-  await exited;
-}
 
 interface RunResult {
   name: string;
@@ -280,6 +167,7 @@ async function main(): Promise<void> {
   const pgUrl = Object.assign(new URL(PG_ADMIN_URL), { pathname: `/${dbName}` }).toString();
   const redis = await startRedis();
   const results: RunResult[] = [];
+  let overhead: OverheadResult | null = null;
   try {
     // The first start seeds the default data set (2M audit rows); the others reuse it.
     if (ONLY !== 'optimized') results.push(await run('baseline', { profile: 'baseline', pgUrl, redisUrl: redis.url }));
@@ -288,7 +176,10 @@ async function main(): Promise<void> {
       process.stdout.write(`${JSON.stringify({ bench: 'sark-throughput', duration_s: DURATION_S, connections: CONNECTIONS, results })}\n`);
       return;
     }
-    if (OVERHEAD) results.push(await run('optimized, profiling off', { profile: 'optimized', pgUrl, redisUrl: redis.url, profiling: false }));
+    if (OVERHEAD) {
+      process.stdout.write(`\n== profiling cost: optimized with and without profiling, ${OVERHEAD_ROUNDS} alternating rounds of ${OVERHEAD_ROUND_S} s\n`);
+      overhead = await measureProfilingCost(pgUrl, redis.url, { rounds: OVERHEAD_ROUNDS, roundS: OVERHEAD_ROUND_S, connections: CONNECTIONS });
+    }
     if (HITS_ONLY) results.push(await run('optimized, cache hits only', { profile: 'optimized', pgUrl, redisUrl: redis.url }, true));
   } finally {
     redis.proc.kill('SIGKILL');
@@ -297,7 +188,6 @@ async function main(): Promise<void> {
   }
   const base = results[0] as RunResult;
   const opt = results[1] as RunResult;
-  const off = OVERHEAD ? results[2] : undefined;
   process.stdout.write('\n');
   process.stdout.write(`optimized / baseline: ${(opt.rps / base.rps).toFixed(2)}x throughput, p95 ${(opt.p95_ms / base.p95_ms).toFixed(2)}x (autocannon)\n`);
   if (opt.ours && base.ours) {
@@ -307,9 +197,9 @@ async function main(): Promise<void> {
     `targets: optimized >= 5000 req/s: ${opt.rps >= 5000 ? 'met' : 'NOT met'} (${opt.rps.toFixed(0)}); p95 < 10 ms: ${opt.p95_ms < 10 ? 'met' : 'NOT met'} (${opt.p95_ms.toFixed(2)}); ` +
       `cache-hit p95 < 1 ms: ${opt.server !== null && opt.server.cache_hit_p95_ms < 1 ? 'met' : 'NOT met'} (${opt.server?.cache_hit_p95_ms.toFixed(3)})\n`,
   );
-  if (off !== undefined) {
+  if (overhead !== null) {
     process.stdout.write(
-      `profiling cost (optimized on vs off): throughput ${(((off.rps - opt.rps) / off.rps) * 100).toFixed(1)}%, p95 ${(((opt.p95_ms - off.p95_ms) / off.p95_ms) * 100).toFixed(1)}%\n`,
+      `profiling cost (median of ${overhead.rounds} alternating rounds): throughput ${overhead.throughput_cost_pct.toFixed(1)}% (target <= 2%), p95 ${overhead.p95_cost_pct.toFixed(1)}% (target <= 5%)\n`,
     );
   }
   process.stdout.write(
@@ -320,7 +210,7 @@ async function main(): Promise<void> {
       connections: CONNECTIONS,
       results,
       ratio_rps: opt.rps / base.rps,
-      profiling_cost_pct: off === undefined ? null : { rps: ((off.rps - opt.rps) / off.rps) * 100, p95: ((opt.p95_ms - off.p95_ms) / off.p95_ms) * 100 },
+      profiling_cost: overhead,
     })}\n`,
   );
 }

@@ -4,6 +4,7 @@ import { spanWith } from '../data/deps.js';
 import type { PolicyEvaluator } from '../evaluator.js';
 import { invalidate } from '../invalidation.js';
 import { readJsonBody } from './body.js';
+import { captureCpuProfile } from '../../profiling/index.js';
 import { HttpError } from './http-error.js';
 import type { Route, RouteResult } from './router.js';
 import { MAX_BATCH_REQUESTS, parseAnalyticsWindow, parseBatch, parseEvaluate, parseInvalidate } from './schemas.js';
@@ -73,6 +74,19 @@ export function sarkRoutes(app: RouteDeps): Route[] {
         const report = instr.report();
         if (report === null) throw new HttpError(409, 'profiling is disabled on this server (started with profiling: false)');
         return Promise.resolve(json(report));
+      },
+    },
+    {
+      // A V8 CPU profile of the server over `ms` (default 5,000; at most 60,000), for Chrome
+      // DevTools or speedscope: where the server's own time goes, profiling included.
+      method: 'GET',
+      path: '/api/v1/admin/profiling/cpu',
+      traced: false,
+      async handle({ url }) {
+        const raw = url.searchParams.get('ms');
+        const ms = raw === null ? 5000 : Number(raw);
+        if (!Number.isInteger(ms) || ms < 100 || ms > 60_000) throw new HttpError(400, 'ms must be an integer from 100 to 60000');
+        return json(await captureCpuProfile(ms));
       },
     },
     {

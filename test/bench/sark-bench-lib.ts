@@ -1,0 +1,126 @@
+/**
+ * Shared pieces of the embedded-server benchmarks (sark-throughput.ts): a throwaway Redis, the
+ * seed's traffic mix as autocannon requests, and the server as a child process.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { Socket, createServer } from 'node:net';
+import { forkSarkChild, isSarkChildMessage, type SarkReadyMessage, type SarkServerOptions } from '../../core/sark/index.js';
+
+export interface AutocannonRequest {
+  method?: string;
+  path?: string;
+  body?: string;
+  headers?: Record<string, string>;
+  setupRequest?: (req: AutocannonRequest) => AutocannonRequest;
+}
+export interface AutocannonResult {
+  requests: { total: number; average: number };
+  duration: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  '2xx': number;
+}
+export interface AutocannonInstance extends Promise<AutocannonResult> {
+  on(event: 'response', listener: (client: unknown, status: number, bytes: number, responseTimeMs: number) => void): void;
+}
+type Autocannon = (opts: Record<string, unknown>) => AutocannonInstance;
+export const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+/** mulberry32: a seeded PRNG, so both profiles see the same request sequence shape. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a !== null ? a.port : 0));
+    });
+  });
+}
+
+export async function startRedis(): Promise<{ url: string; proc: ChildProcess }> {
+  const port = await freePort();
+  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  for (let i = 0; i < 100; i++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const sock = new Socket();
+      sock.once('error', () => resolve(false));
+      sock.connect(port, '127.0.0.1', () => {
+        sock.destroy();
+        resolve(true);
+      });
+    });
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { url: `redis://127.0.0.1:${port}/0`, proc };
+}
+
+export type Kind = 'cached' | 'unique' | 'critical' | 'server' | 'analytics';
+
+export function mixRequest(ready: SarkReadyMessage, rnd: () => number, counts: Record<Kind, number>, hitsOnly: boolean): AutocannonRequest {
+  const d = ready.dataset;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+  const r = hitsOnly ? 0 : rnd();
+  const post = (body: unknown): AutocannonRequest => ({
+    method: 'POST',
+    path: '/api/v1/policy/evaluate',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (r < 0.5) {
+    counts.cached++;
+    return post(pick(d.hotPairs));
+  }
+  if (r < 0.8) {
+    counts.unique++;
+    return post({
+      user_id: `user-${1 + Math.floor(rnd() * d.counts.users)}`,
+      tool_id: `tool-${1 + Math.floor(rnd() * d.counts.tools)}`,
+      action: pick(d.actions.tool),
+    });
+  }
+  if (r < 0.95) {
+    counts.critical++;
+    return post(pick(d.criticalPairs));
+  }
+  if (r < 0.995) {
+    counts.server++;
+    return post({ user_id: `user-${1 + Math.floor(rnd() * d.counts.users)}`, server_id: `server-${1 + Math.floor(rnd() * d.counts.servers)}`, action: 'connect' });
+  }
+  counts.analytics++;
+  return { method: 'GET', path: `/api/v1/audit/analytics?from=${d.analyticsWindow.from}&to=${d.analyticsWindow.to}`, headers: {}, body: undefined };
+}
+
+export async function startChild(options: Omit<SarkServerOptions, 'log'>): Promise<{ child: ChildProcess; ready: SarkReadyMessage }> {
+  const child = forkSarkChild(options, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const ready = await new Promise<SarkReadyMessage>((resolve, reject) => {
+    child.on('message', (m: unknown) => {
+      if (!isSarkChildMessage(m)) return;
+      if (m.type === 'ready') resolve(m);
+      if (m.type === 'error') reject(new Error(m.message));
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${String(code)}`)));
+  });
+  return { child, ready };
+}
+
+export async function stopChild(child: ChildProcess): Promise<void> {
+  const exited = new Promise((r) => child.once('exit', r));
+  child.send({ type: 'stop' });
+  await exited;
+}
+
