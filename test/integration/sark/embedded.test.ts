@@ -93,6 +93,16 @@ describe('embedded default (PGlite + in-process cache)', () => {
     expect(health.body).toMatchObject({ status: 'ok', postgres: { status: 'up' }, cache: { status: 'up', kind: 'memory' } });
   });
 
+  it('returns a V8 CPU profile of itself over the requested time, and refuses a bad duration', async () => {
+    const profile = getJson<{ nodes: Array<{ callFrame: { functionName: string } }>; samples: number[] }>(server.url, '/api/v1/admin/profiling/cpu?ms=300');
+    for (let i = 0; i < 20; i++) await postJson(server.url, '/api/v1/policy/evaluate', desc.hotPairs[i % desc.hotPairs.length]);
+    const got = await profile;
+    expect(got.status).toBe(200);
+    expect(got.body.nodes.length).toBeGreaterThan(1);
+    expect(got.body.samples.length).toBeGreaterThan(0);
+    expect((await getJson(server.url, '/api/v1/admin/profiling/cpu?ms=10')).status).toBe(400);
+  });
+
   it('a second server on the locked data dir seeds a temporary one; a later start reuses the data', async () => {
     const second = await startSarkServer({ sizes: SMALL_SIZES, embeddedDataDir: dataDir, log: NO_LOG });
     try {
