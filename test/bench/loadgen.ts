@@ -11,10 +11,10 @@
  *
  *   npx tsx test/bench/loadgen.ts [--rounds 3] [--duration 5] [--connections 32]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { once } from 'node:events';
 import { LoadGenerator } from '../../core/load/index.js';
+import { startTrivialEndpoint } from './trivial-endpoint.js';
 
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -38,31 +38,6 @@ const DURATION_S = arg('duration', 5);
 /** 32 connections: the setting of the ~29,000 req/s autocannon figure in VERIFIED.md. */
 const CONNECTIONS = arg('connections', 32);
 
-// The endpoint: reads the body, answers a small JSON decision, like the SARK evaluate call.
-const SERVER_SRC = `
-const http = require('node:http');
-const body = Buffer.from('{"allow":true,"reason":"bench","cached":true}');
-const server = http.createServer((req, res) => {
-  req.on('data', () => {});
-  req.on('end', () => {
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
-    res.end(body);
-  });
-});
-server.keepAliveTimeout = 60000;
-server.listen(0, '127.0.0.1', () => process.stdout.write('port ' + server.address().port + '\\n'));
-`;
-
-async function startServer(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['-e', SERVER_SRC], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  for await (const chunk of child.stdout as NodeJS.ReadableStream) {
-    out += String(chunk);
-    const m = /port (\d+)/.exec(out);
-    if (m) return { child, url: `http://127.0.0.1:${m[1]}` };
-  }
-  throw new Error('bench server did not start');
-}
 
 const EVALUATE_BODY = '{"user_id":"user-1","action":"tool:invoke","tool_id":"tool-1"}';
 
@@ -98,7 +73,7 @@ function median(xs: number[]): number {
 }
 
 async function main(): Promise<void> {
-  const { child, url } = await startServer();
+  const { child, url } = await startTrivialEndpoint();
   const ac: number[] = [];
   const ours: number[] = [];
   try {

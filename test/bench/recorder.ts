@@ -15,7 +15,6 @@
  *
  *   npx tsx test/bench/recorder.ts [--duration 60] [--target both|trivial|embedded] [--users 32]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +22,7 @@ import '../helpers/env.js';
 import { buildSessionReport } from '../../core/report/build.js';
 import { startRecording, type RecordOptions } from '../../core/session/index.js';
 import { openStore, type TableName } from '../../core/store/index.js';
+import { startTrivialEndpoint } from './trivial-endpoint.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -44,30 +44,6 @@ const SESSION_30_MIN_S = 1800;
 /** RSS before this is start-up (modules, the worker, the first histograms), not growth. */
 const SLOPE_SKIP_S = 10;
 
-const TRIVIAL_SRC = `
-const http = require('node:http');
-const body = Buffer.from('{"allow":true,"reason":"bench","cached":true}');
-const server = http.createServer((req, res) => {
-  req.on('data', () => {});
-  req.on('end', () => {
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
-    res.end(body);
-  });
-});
-server.keepAliveTimeout = 60000;
-server.listen(0, '127.0.0.1', () => process.stdout.write('port ' + server.address().port + '\\n'));
-`;
-
-async function startTrivial(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['-e', TRIVIAL_SRC], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  for await (const chunk of child.stdout as NodeJS.ReadableStream) {
-    out += String(chunk);
-    const m = /port (\d+)/.exec(out);
-    if (m) return { child, url: `http://127.0.0.1:${m[1]}` };
-  }
-  throw new Error('the trivial target did not start');
-}
 
 /** Resident set of another process, MB (the embedded server), from /proc. */
 function rssOfMb(pid: number): number | null {
@@ -224,7 +200,7 @@ async function main(): Promise<void> {
   const results: RunResult[] = [];
   try {
     if (TARGETS === 'both' || TARGETS === 'trivial') {
-      const t = await startTrivial();
+      const t = await startTrivialEndpoint();
       try {
         process.stdout.write(`trivial target ${t.url}, ${USERS} users, ${DURATION_S} s\n`);
         const r = await runOne('trivial', join(dir, 'trivial.db'), {
