@@ -40,7 +40,10 @@ describe('embedded server, default storage', () => {
     const analytics = baseline.queries.by_fingerprint.find((q) => isAnalytics(q.query));
     expect(analytics, 'the analytics query ran').toBeDefined();
     expect(analytics!.mean_ms).toBeGreaterThan(100);
-    expect(baseline.slow_queries.some((s) => isAnalytics(s.query))).toBe(true);
+    // Slow by the profiler's threshold; the slowest-statements list is a bounded top-N, which on
+    // a loaded machine can fill with point lookups queued behind the scans, so it is not checked.
+    expect(analytics!.p95_ms).toBeGreaterThan(baseline.queries.slow_query_threshold_ms);
+    expect(baseline.queries.slow_queries_count).toBeGreaterThan(0);
     const index = baseline.recommendations.find((r) => r.id.startsWith('index-policy_decision_logs'));
     expect(index?.action).toMatch(/CREATE INDEX .* ON policy_decision_logs \(timestamp, action, result\) INCLUDE \(evaluation_duration_ms\)/);
     expect(index?.evidence.join('\n')).toMatch(/EXPLAIN .* sequential scan on policy_decision_logs/);
