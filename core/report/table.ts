@@ -1,3 +1,5 @@
+import { renderTable } from '../profiling/text-table.js';
+
 /** Plain-text and Markdown tables for the CLI report and pull-request summaries. */
 
 export type Align = 'left' | 'right';
@@ -7,13 +9,19 @@ export interface Column {
   align?: Align;
 }
 
-/** Aligned text table with a rule under the header, like the seed report's tables. */
+/**
+ * Aligned text table with a rule under the header, like the seed report's tables: the profiling
+ * library's renderer (printPerformanceReport uses it too), without its cell width cap (report
+ * cells are clipped where they are built), indented.
+ */
 export function textTable(columns: Column[], rows: string[][], indent = '  '): string {
-  const widths = columns.map((c, i) => Math.max(c.header.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const pad = (s: string, i: number) => ((columns[i]?.align ?? 'left') === 'right' ? s.padStart(widths[i] ?? 0) : s.padEnd(widths[i] ?? 0));
-  const line = (cells: string[]) => indent + cells.map((c, i) => pad(c, i)).join('  ').trimEnd();
-  const rule = indent + '─'.repeat(widths.reduce((a, w) => a + w, 0) + 2 * (widths.length - 1));
-  return [line(columns.map((c) => c.header)), rule, ...rows.map(line)].join('\n');
+  return renderTable(
+    columns.map((c) => ({ ...c, maxWidth: Infinity })),
+    rows,
+  )
+    .split('\n')
+    .map((l) => indent + l)
+    .join('\n');
 }
 
 function escapeCell(s: string): string {
