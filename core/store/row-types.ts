@@ -1,4 +1,14 @@
-import type { CallTreeNode, LatencyBucket, PoolSection } from '../profiling/report-types.js';
+import type {
+  CacheInvalidation,
+  CachePatternStats,
+  CacheSensitivityStats,
+  CallTreeNode,
+  FunctionStats,
+  LatencyBucket,
+  NPlusOneFinding,
+  PoolSection,
+  QueryFingerprintStats,
+} from '../profiling/report-types.js';
 import type { JsonValue } from './json-types.js';
 
 /**
@@ -37,22 +47,11 @@ export interface LatencyWindowRow {
   hist: string;
 }
 
-export interface QueryStatsRow {
-  session_id: string;
-  fingerprint: string;
-  query: string;
-  count: number;
-  errors: number;
-  total_ms: number;
-  mean_ms: number;
-  p50_ms: number;
-  p95_ms: number;
-  p99_ms: number;
-  max_ms: number;
-  rows: number;
+/** One fingerprint's cumulative stats (the report's QueryFingerprintStats) and its histogram. */
+export type QueryStatsRow = { session_id: string } & QueryFingerprintStats & {
   /** null keeps the histogram stored by an earlier upsert. */
   hist: string | null;
-}
+};
 
 export interface QueryWindowRow {
   session_id: string;
@@ -75,18 +74,7 @@ export interface SlowQueryRow {
   error: string | null;
 }
 
-export interface NPlusOneRow {
-  session_id: string;
-  fingerprint: string;
-  detection: 'trace' | 'window';
-  query: string;
-  occurrences: number;
-  traces_affected: number;
-  max_per_trace: number;
-  total_duration_ms: number;
-  example: string;
-  call_site: string | null;
-}
+export type NPlusOneRow = { session_id: string } & NPlusOneFinding;
 
 export interface PoolSampleRow {
   session_id: string;
@@ -120,33 +108,11 @@ export interface PoolStatsRow {
   data: PoolSection;
 }
 
-export interface CachePatternRow {
-  session_id: string;
-  pattern: string;
-  operations: number;
-  hits: number;
-  misses: number;
-  hit_rate: number;
-  avg_latency_ms: number;
-}
+export type CachePatternRow = { session_id: string } & CachePatternStats;
 
-export interface CacheSensitivityRow {
-  session_id: string;
-  sensitivity: string;
-  ttl_s: number | null;
-  operations: number;
-  hits: number;
-  misses: number;
-  hit_rate: number;
-  avg_latency_ms: number;
-}
+export type CacheSensitivityRow = { session_id: string } & CacheSensitivityStats;
 
-export interface CacheInvalidationRow {
-  session_id: string;
-  trigger: string;
-  count: number;
-  keys_removed: number;
-}
+export type CacheInvalidationRow = { session_id: string } & CacheInvalidation;
 
 export interface CacheStatsRow {
   session_id: string;
@@ -165,18 +131,10 @@ export interface CacheStatsRow {
   miss_latency_histogram: LatencyBucket[];
 }
 
-export interface FunctionStatsRow {
-  session_id: string;
-  name: string;
-  calls: number;
-  errors: number;
-  total_ms: number;
-  self_ms: number;
-  mean_ms: number;
-  p95_ms: number;
-  p99_ms: number;
+export type FunctionStatsRow = { session_id: string } & FunctionStats & {
+  /** null keeps the histogram stored by an earlier upsert. */
   hist: string | null;
-}
+};
 
 export interface CallTreeRow {
   session_id: string;
