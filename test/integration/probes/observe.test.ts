@@ -51,7 +51,9 @@ describe('observe-only mode', () => {
       expect(sections.postgres?.activity.samples).toBeGreaterThanOrEqual(2);
       expect(sections.redis?.ops_per_s).toBeGreaterThan(0);
       expect(new Set(samples.map((s) => s.probe))).toEqual(new Set(['postgres', 'redis']));
-      expect(sections.warnings).toEqual([]);
+      // pg_stat_statements is cluster-wide: other databases' statements (the rest of the suite runs
+      // alongside) can evict entries, which the probe rightly warns about. Nothing else is expected.
+      expect(sections.warnings.filter((w) => !/evicted entries/.test(w))).toEqual([]);
     } finally {
       stopLoad = true;
       await load;
