@@ -62,3 +62,65 @@ describe('Cedar policies (resources/policies/sark.cedar)', () => {
     expect(() => CedarEngine.fromText('permit (principal, action, resource) when { ', 'bad.cedar')).toThrow(WorkbenchError);
   });
 });
+
+describe('decision memo (by shape)', () => {
+  const sensitivities = ['public', 'internal', 'confidential', 'critical'] as const;
+  const roles = ['viewer', 'developer', 'admin'] as const;
+  const actions = ['invoke', 'read', 'connect', 'manage', 'delete'];
+  const contexts: Record<string, unknown>[] = [{}, { mfa: true }, { mfa: false }, { mfa: 'yes' }, { ip: '10.0.0.1', mfa: true }];
+
+  /** A seeded pseudo-random query over the whole input space, team lists included. */
+  function randomQuery(rnd: () => number): PolicyQuery {
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+    const teams = Array.from({ length: Math.floor(rnd() * 6) }, () => `team-${1 + Math.floor(rnd() * 12)}`);
+    const memberTeams = teams.filter(() => rnd() < 0.4);
+    if (rnd() < 0.2) memberTeams.push(`team-${20 + Math.floor(rnd() * 3)}`);
+    return {
+      user: { id: `user-${Math.floor(rnd() * 1000)}`, active: rnd() < 0.9, role: pick(roles) },
+      memberTeams,
+      resource: { type: rnd() < 0.8 ? 'Tool' : 'Server', id: `r-${Math.floor(rnd() * 1000)}`, sensitivity: pick(sensitivities), teams },
+      action: pick(actions),
+      context: pick(contexts),
+    };
+  }
+
+  it('gives exactly what Cedar gives with the real ids, over 3,000 random queries', () => {
+    const memoized = CedarEngine.load();
+    expect(memoized.memoizable).toBe(true);
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    let allowed = 0;
+    for (let i = 0; i < 3000; i++) {
+      const query = randomQuery(rnd);
+      const direct = memoized.evaluateWithCedar(query);
+      expect(memoized.evaluate(query), JSON.stringify(query)).toEqual(direct);
+      if (direct.allow) allowed++;
+    }
+    // Both outcomes were exercised, and most decisions came from the memo.
+    expect(allowed).toBeGreaterThan(300);
+    expect(allowed).toBeLessThan(2700);
+    expect(memoized.memoStats.hits).toBeGreaterThan(1500);
+  });
+
+  it('is off for policies that name a specific entity, which can tell users apart by id', () => {
+    const named = CedarEngine.fromText(
+      '@id("alice") permit (principal == User::"alice", action, resource);\n@id("team") permit (principal in Team::"t1", action == Action::"read", resource);',
+    );
+    expect(named.memoizable).toBe(false);
+    const alice = q({ user: { id: 'alice', active: true, role: 'viewer' }, sensitivity: 'critical' });
+    expect(named.evaluate(alice).allow).toBe(true);
+    expect(named.evaluate({ ...alice, user: { ...alice.user, id: 'bob' } }).allow).toBe(false);
+    // An entity literal in a condition counts too; actions alone do not.
+    expect(CedarEngine.fromText('permit (principal, action, resource) when { resource.owner == User::"x" };').memoizable).toBe(false);
+    expect(CedarEngine.fromText('permit (principal, action in [Action::"read"], resource);').memoizable).toBe(true);
+  });
+
+  it('is bypassed when the context carries an entity reference', () => {
+    const engine = CedarEngine.fromText('@id("self") permit (principal, action, resource) when { context has owner && principal == context.owner };');
+    expect(engine.memoizable).toBe(true);
+    const mine = q({ user: { id: 'user-5', active: true, role: 'viewer' }, context: { owner: { __entity: { type: 'User', id: 'user-5' } } } });
+    const other = q({ user: { id: 'user-6', active: true, role: 'viewer' }, context: { owner: { __entity: { type: 'User', id: 'user-5' } } } });
+    expect(engine.evaluate(mine).allow).toBe(true);
+    expect(engine.evaluate(other).allow).toBe(false);
+  });
+});
