@@ -80,7 +80,8 @@ export const KNOB_SPECS: readonly KnobSpec[] = [
     name: 'eagerToolLoading',
     type: 'boolean',
     defaults: { baseline: false, optimized: true },
-    description: 'Batch evaluate loads every tool (and its sensitivity) in one `= ANY($1)` query instead of one query per tool.',
+    description:
+      'A tool is loaded with its sensitivity in one query (a join) instead of two, and batch evaluate loads every tool in one `= ANY($1)` query instead of one query per tool.',
     finding: 'N+1 pattern 1 (tool metadata lookups in a loop).',
   },
   {
@@ -97,7 +98,8 @@ export const KNOB_SPECS: readonly KnobSpec[] = [
     name: 'userRoleInCache',
     type: 'boolean',
     defaults: { baseline: false, optimized: true },
-    description: 'Keep the user with its roles in the cache (`user:role:{user}`) instead of querying users and user_roles on every miss.',
+    description:
+      'Keep the user with its roles in the cache (`user:role:{user}`), loaded in one query (users joined with user_roles), instead of querying users and user_roles on every miss.',
     finding: 'N+1 pattern 2 (user role lookups): include the role in the user cache object.',
   },
   {

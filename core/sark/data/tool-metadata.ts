@@ -5,8 +5,9 @@ import { pgFail, type DataDeps } from './deps.js';
 /**
  * load_tool: a tool, the teams it is shared with, and its current sensitivity classification
  * (the seed's "sensitivity detection" query, its slow query 2). With toolMetadataCacheTtlS > 0
- * the result is cached under `sensitivity:{tool}`. In batch evaluate, eagerToolLoading loads
- * all tools in one `= ANY($1)` query instead of a per-tool loop (the seed's N+1 pattern 1).
+ * the result is cached under `sensitivity:{tool}`. eagerToolLoading loads a tool together with
+ * its classification (one query, a lateral join, instead of two), and in batch evaluate all
+ * tools in one `= ANY($1)` query instead of a per-tool loop (the seed's N+1 pattern 1).
  */
 
 export interface ToolMetadata {
@@ -43,8 +44,33 @@ function decode(id: string, value: string): ToolMetadata | null {
   }
 }
 
-/** One tool, two queries: the row, then its latest classification. */
+/** A tool with its latest classification; `$1` is an array of ids (or, for one tool, an id). */
+function eagerToolSql(where: string): string {
+  return `SELECT t.id, t.server_id, t.team_ids, c.sensitivity_level
+           FROM tools t
+           LEFT JOIN LATERAL (
+             SELECT sensitivity_level FROM tool_sensitivity_classifications
+             WHERE tool_id = t.id ORDER BY updated_at DESC LIMIT 1
+           ) c ON true
+           WHERE ${where}`;
+}
+const EAGER_ONE_SQL = eagerToolSql('t.id = $1');
+const EAGER_MANY_SQL = eagerToolSql('t.id = ANY($1)');
+
+interface EagerToolRow {
+  id: string;
+  server_id: string;
+  team_ids: string[];
+  sensitivity_level: string | null;
+}
+
+/** One tool: with eagerToolLoading one query, else two (the row, then its latest classification). */
 async function queryTool(deps: DataDeps, toolId: string): Promise<ToolMetadata | null> {
+  if (deps.knobs.eagerToolLoading) {
+    const rows = await deps.instr.within(deps.ctx, () => deps.pool.query<EagerToolRow>(EAGER_ONE_SQL, [toolId])).catch(pgFail);
+    const r = rows.rows[0];
+    return r === undefined ? null : { id: r.id, serverId: r.server_id, teams: r.team_ids, sensitivity: asSensitivity(r.sensitivity_level) };
+  }
   const tool = await deps.instr
     .within(deps.ctx, () => deps.pool.query<{ id: string; server_id: string; team_ids: string[] }>('SELECT id, server_id, name, team_ids FROM tools WHERE id = $1', [toolId]))
     .catch(pgFail);
@@ -88,16 +114,7 @@ export async function loadTools(deps: DataDeps, toolIds: readonly string[]): Pro
   if (deps.knobs.eagerToolLoading) {
     const rows = await deps.instr
       .within(deps.ctx, () =>
-        deps.pool.query<{ id: string; server_id: string; team_ids: string[]; sensitivity_level: string | null }>(
-          `SELECT t.id, t.server_id, t.team_ids, c.sensitivity_level
-           FROM tools t
-           LEFT JOIN LATERAL (
-             SELECT sensitivity_level FROM tool_sensitivity_classifications
-             WHERE tool_id = t.id ORDER BY updated_at DESC LIMIT 1
-           ) c ON true
-           WHERE t.id = ANY($1)`,
-          [missing],
-        ),
+        deps.pool.query<EagerToolRow>(EAGER_MANY_SQL, [missing]),
       )
       .catch(pgFail);
     for (const r of rows.rows) loaded.push({ id: r.id, serverId: r.server_id, teams: r.team_ids, sensitivity: asSensitivity(r.sensitivity_level) });

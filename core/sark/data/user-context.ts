@@ -5,7 +5,8 @@ import { pgFail, type DataDeps } from './deps.js';
 /**
  * load_user_context: the user and its role. Baseline: two queries per cache miss (users, then
  * user_roles: the seed's N+1 pattern 2 when a batch loops over requests). userRoleInCache: the
- * user with its roles lives in `user:role:{user}`, and a batch loads its missing users in one query.
+ * user with its roles lives in `user:role:{user}`, loaded in one query (users joined with
+ * user_roles) on a miss, and a batch loads all its missing users in one query.
  */
 
 export interface UserContext {
@@ -39,6 +40,20 @@ function decode(id: string, value: string): UserContext | null {
   }
 }
 
+const USER_WITH_ROLES_SQL = 'SELECT u.id, u.active, r.role FROM users u LEFT JOIN user_roles r ON r.user_id = u.id WHERE u.id = $1';
+
+/** The user with its roles in one round trip (the userRoleInCache shape). */
+async function queryUserWithRoles(deps: DataDeps, userId: string): Promise<UserContext | null> {
+  const rows = await deps.instr
+    .within(deps.ctx, () => deps.pool.query<{ id: string; active: boolean; role: string | null }>(USER_WITH_ROLES_SQL, [userId]))
+    .catch(pgFail);
+  const first = rows.rows[0];
+  if (first === undefined) return null;
+  const roles: string[] = [];
+  for (const r of rows.rows) if (r.role !== null) roles.push(r.role);
+  return { id: first.id, active: first.active, role: strongestRole(roles) };
+}
+
 async function queryUser(deps: DataDeps, userId: string): Promise<UserContext | null> {
   const user = await deps.instr.within(deps.ctx, () => deps.pool.query<{ id: string; active: boolean }>('SELECT id, active FROM users WHERE id = $1', [userId])).catch(pgFail);
   const row = user.rows[0];
@@ -53,7 +68,7 @@ export async function loadUserContext(deps: DataDeps, userId: string): Promise<U
   const cached = await deps.cache.get(key);
   const hit = cached === null ? null : decode(userId, cached);
   if (hit !== null) return hit;
-  const user = await queryUser(deps, userId);
+  const user = await queryUserWithRoles(deps, userId);
   if (user !== null) await deps.cache.set({ key, value: encode(user), ttlS: USER_CACHE_TTL_S });
   return user;
 }

@@ -110,6 +110,15 @@ describe('eagerToolLoading (batch evaluate)', () => {
       expect(report.n_plus_one.some((f) => /FROM tools/.test(f.query))).toBe(false);
     });
   });
+  it('true: a single evaluation loads the tool with its sensitivity in one query', async () => {
+    await withServer('baseline', { eagerToolLoading: true }, async (s) => {
+      for (let t = 1; t <= 4; t++) await evaluate(s, { user_id: 'user-1', tool_id: `tool-${t}`, action: 'invoke' });
+      const report = await profilingReport(s.url);
+      expect(queriesLike(report, perTool)).toBe(0);
+      expect(queriesLike(report, /FROM tool_sensitivity_classifications\s+WHERE tool_id = \$1/)).toBe(0);
+      expect(queriesLike(report, /WHERE t\.id = \$1/)).toBe(4);
+    });
+  });
 });
 
 describe('toolMetadataCacheTtlS and userRoleInCache', () => {
@@ -130,7 +139,9 @@ describe('toolMetadataCacheTtlS and userRoleInCache', () => {
       for (let t = 1; t <= 6; t++) await evaluate(s, { user_id: 'user-1', tool_id: `tool-${t + 1}`, action: 'invoke' });
       const report = await profilingReport(s.url);
       expect(queriesLike(report, sensitivityQuery)).toBe(7);
-      expect(queriesLike(report, /FROM user_roles WHERE user_id = \$1/)).toBe(6);
+      // A user miss is one query, users joined with their roles, not two.
+      expect(queriesLike(report, /FROM user_roles WHERE user_id = \$1/)).toBe(0);
+      expect(queriesLike(report, /FROM users u LEFT JOIN user_roles r ON r\.user_id = u\.id WHERE u\.id = \$1/)).toBe(6);
       const sens = report.cache.by_pattern.find((p) => p.pattern === 'sensitivity:tool:*');
       expect(sens?.hits).toBe(5);
       const users = report.cache.by_pattern.find((p) => p.pattern === 'user:role:*');
