@@ -15,7 +15,7 @@ import {
   type EvaluationResult,
   type EvaluatorDeps,
 } from './decision-steps.js';
-import { spanWith } from './data/deps.js';
+import { depsAt, spanWith } from './data/deps.js';
 import { loadServer } from './data/server-metadata.js';
 import { cachedUserTeams, loadMemberTeams } from './data/team-memberships.js';
 import { loadTool } from './data/tool-metadata.js';
@@ -51,7 +51,7 @@ export class PolicyEvaluator {
 
   /** The evaluator's dependencies as seen from span `ctx`. */
   at(ctx: SpanCtx): EvaluatorDeps {
-    return ctx === this.deps.ctx ? this.deps : { ...this.deps, ctx };
+    return depsAt(this.deps, ctx);
   }
 
   /** Cache lookup, and on a miss the full decision and the cache write. No audit row. */

@@ -3,9 +3,29 @@
  * seed's traffic mix as autocannon requests, and the server as a child process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Socket, createServer } from 'node:net';
-import { forkSarkChild, isSarkChildMessage, type SarkReadyMessage, type SarkServerOptions } from '../../core/sark/index.js';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { forkSarkChild as forkFromSource, isSarkChildMessage, type SarkReadyMessage, type SarkServerOptions } from '../../core/sark/index.js';
+
+/**
+ * The server measured is the built one (dist/, what `npx sark-workbench serve` runs), not the
+ * TypeScript source under tsx: tsx's transform wraps every function in a `__name` helper that
+ * costs the server measurable CPU. Without a build, the source is used, with a warning.
+ */
+const DIST_CHILD_RUNNER = fileURLToPath(new URL('../../dist/core/sark/child-runner.js', import.meta.url));
+let forkSarkChild: typeof forkFromSource | undefined;
+async function forker(): Promise<typeof forkFromSource> {
+  if (forkSarkChild !== undefined) return forkSarkChild;
+  if (existsSync(DIST_CHILD_RUNNER)) {
+    forkSarkChild = ((await import(pathToFileURL(DIST_CHILD_RUNNER).href)) as { forkSarkChild: typeof forkFromSource }).forkSarkChild;
+  } else {
+    process.stderr.write('warning: no build in dist/ (run npm run build); measuring the TypeScript source under tsx\n');
+    forkSarkChild = forkFromSource;
+  }
+  return forkSarkChild;
+}
 
 export interface AutocannonRequest {
   method?: string;
@@ -106,7 +126,7 @@ export function mixRequest(ready: SarkReadyMessage, rnd: () => number, counts: R
 }
 
 export async function startChild(options: Omit<SarkServerOptions, 'log'>): Promise<{ child: ChildProcess; ready: SarkReadyMessage }> {
-  const child = forkSarkChild(options, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = (await forker())(options, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const ready = await new Promise<SarkReadyMessage>((resolve, reject) => {
     child.on('message', (m: unknown) => {
       if (!isSarkChildMessage(m)) return;

@@ -14,14 +14,31 @@ export interface DataDeps {
   ctx: SpanCtx;
 }
 
+const ROOT = Symbol('sark.deps-root');
+
+/**
+ * `deps` as seen from span `ctx`: a view that shares every field of the original but `ctx` (its
+ * prototype is the original), instead of a copy. Spreading the ~10 fields for each span cost
+ * ~9 µs per request (about 2% of the server's CPU); every view of one original has the same
+ * shape, so field reads stay monomorphic. Never spread a view: use depsAt again.
+ */
+export function depsAt<D extends DataDeps>(deps: D, ctx: SpanCtx): D {
+  if (ctx === deps.ctx) return deps;
+  const root = (deps as D & { [ROOT]?: D })[ROOT] ?? deps;
+  const view = Object.create(root) as D & { [ROOT]: D };
+  view.ctx = ctx;
+  view[ROOT] = root;
+  return view;
+}
+
 /**
  * Runs fn as span `name` under deps.ctx, giving it deps whose ctx is the new span. A leaf step
  * that takes no argument (`() => cache.probe(key)`) issues nothing that needs the span, so it
- * gets no copy of deps: the copy was ~1% of the server's CPU when made for every span.
+ * gets no view of deps at all.
  */
 export function spanWith<D extends DataDeps, T>(deps: D, name: string, fn: (d: D) => Promise<T>): Promise<T> {
   if (fn.length === 0) return deps.instr.span(deps.ctx, name, () => fn(deps));
-  return deps.instr.span(deps.ctx, name, (ctx) => fn(ctx === deps.ctx ? deps : { ...deps, ctx }));
+  return deps.instr.span(deps.ctx, name, (ctx) => fn(depsAt(deps, ctx)));
 }
 
 /**
