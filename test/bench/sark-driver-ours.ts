@@ -4,10 +4,17 @@ import { sarkRequests } from '../../core/session/index.js';
 
 /**
  * The project's own load generator as the sark-throughput driver (issue 3: "then with both"):
- * closed model, one virtual user per connection, the seed's mix drawn from the server's data
- * set exactly as a recorded session draws it, in a worker thread, no trace.
+ * closed model, one virtual user per connection (or, with `rate`, the open model), the seed's
+ * mix drawn from the server's data set exactly as a recorded session draws it, in a worker
+ * thread, no trace.
  */
-export async function driveWithOurs(ready: SarkReadyMessage, connections: number, durationS: number): Promise<{ rps: number; requests: number; errors: number; p50_ms: number; p95_ms: number; p99_ms: number }> {
+export async function driveWithOurs(
+  ready: SarkReadyMessage,
+  connections: number,
+  durationS: number,
+  /** Open model at this many requests/s, evenly spaced (latency from each intended start). */
+  rate?: number,
+): Promise<{ rps: number; requests: number; errors: number; p50_ms: number; p95_ms: number; p99_ms: number }> {
   const run = startLoadWorker({
     target: ready.url,
     users: connections,
@@ -15,6 +22,7 @@ export async function driveWithOurs(ready: SarkReadyMessage, connections: number
     durationS,
     trace: false,
     seed: 42,
+    ...(rate === undefined ? {} : { rate }),
     requests: sarkRequests(ready.dataset),
   });
   const t = await run.done;
