@@ -14,25 +14,16 @@ import { LatencyHistogram } from '../../core/profiling/histogram.js';
 import { buildSessionReport } from '../../core/report/build.js';
 import { exportReportToFile } from '../../core/report/import-export.js';
 import { createBatchedWriter, openStore, type Store, type TableRows } from '../../core/store/index.js';
+import { prng } from '../fixtures/report.js';
 
 const REQUESTS = 1_000_000;
 const SECONDS = 1800;
 const KINDS = ['cached', 'unique', 'critical', 'server'] as const;
 const SHARE = { cached: 0.5, unique: 0.3, critical: 0.15, server: 0.05 };
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function buildSession(store: Store, name: string, speed: number, seed: number): string {
-  const r = rng(seed);
+  const r = prng(seed);
   const s = store.sessions.create({ name, target_kind: 'embedded', target: { kind: 'embedded' }, profile: name, load_config: { users: 100, ramp_up_s: 0, duration_s: SECONDS } });
   const id = s.id;
   const w = createBatchedWriter(store, { maxPendingRows: 5_000_000 });

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Socket, createServer } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import pg from 'pg';
 import { forkSarkChild as forkFromSource, isSarkChildMessage, type SarkReadyMessage, type SarkServerOptions } from '../../core/sark/index.js';
 
 /**
@@ -48,17 +49,8 @@ export interface AutocannonInstance extends Promise<AutocannonResult> {
 type Autocannon = (opts: Record<string, unknown>) => AutocannonInstance;
 export const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
-/** mulberry32: a seeded PRNG, so both profiles see the same request sequence shape. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The fixtures' seeded PRNG (mulberry32), so both profiles see the same request sequence shape. */
+export { prng } from '../fixtures/report.js';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -87,6 +79,30 @@ export async function startRedis(): Promise<{ url: string; proc: ChildProcess }>
     await new Promise((r) => setTimeout(r, 50));
   }
   return { url: `redis://127.0.0.1:${port}/0`, proc };
+}
+
+export interface BenchServices {
+  /** A database of the run's own on the real Postgres (dropped afterwards). */
+  pgUrl: string;
+  /** A throwaway redis-server (killed afterwards). */
+  redisUrl: string;
+}
+
+/** Runs fn with a fresh Postgres database and a throwaway Redis, removing both afterwards. */
+export async function withBenchServices<T>(prefix: string, fn: (s: BenchServices) => Promise<T>): Promise<T> {
+  const adminUrl = process.env.SARK_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const dbName = `sw_${prefix}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  const redis = await startRedis();
+  try {
+    return await fn({ pgUrl: Object.assign(new URL(adminUrl), { pathname: `/${dbName}` }).toString(), redisUrl: redis.url });
+  } finally {
+    redis.proc.kill('SIGKILL');
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+  }
 }
 
 export type Kind = 'cached' | 'unique' | 'critical' | 'server' | 'analytics';

@@ -10,10 +10,9 @@
  *     [--no-profiling] [--set knob=value]... [--out /tmp/sark.cpuprofile]
  */
 import { writeFileSync } from 'node:fs';
-import pg from 'pg';
 import type { PerformanceReport } from '../../core/profiling/report-types.js';
 import type { SarkServerOptions } from '../../core/sark/index.js';
-import { autocannon, mixRequest, prng, startChild, startRedis, stopChild, type AutocannonRequest, type Kind } from './sark-bench-lib.js';
+import { autocannon, mixRequest, prng, startChild, stopChild, withBenchServices, type AutocannonRequest, type Kind } from './sark-bench-lib.js';
 
 interface CpuNode {
   id: number;
@@ -42,7 +41,6 @@ process.argv.forEach((a, i) => {
   const [k, v] = (process.argv[i + 1] ?? '').split('=');
   if (k && v !== undefined) KNOBS[k] = v;
 });
-const PG_ADMIN_URL = process.env.SARK_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** The area a frame belongs to, by its script URL and name. */
 function area(frame: CpuNode['callFrame']): string {
@@ -64,14 +62,8 @@ function area(frame: CpuNode['callFrame']): string {
 }
 
 async function main(): Promise<void> {
-  const dbName = `sw_sark_cpu_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const pgUrl = Object.assign(new URL(PG_ADMIN_URL), { pathname: `/${dbName}` }).toString();
-  const redis = await startRedis();
-  try {
-    const options: Omit<SarkServerOptions, 'log'> = { profile: PROFILE, pgUrl, redisUrl: redis.url, knobs: KNOBS };
+  await withBenchServices('sark_cpu', async ({ pgUrl, redisUrl }) => {
+    const options: Omit<SarkServerOptions, 'log'> = { profile: PROFILE, pgUrl, redisUrl, knobs: KNOBS };
     if (process.argv.includes('--no-profiling')) options.profiling = false;
     const { child, ready } = await startChild(options);
     const rnd = prng(42);
@@ -121,11 +113,7 @@ async function main(): Promise<void> {
     }
     process.stdout.write(`\nprofile written to ${OUT}\n`);
     process.stdout.write(`${JSON.stringify({ bench: 'sark-cpu-profile', profile: PROFILE, rps, busy_us_per_request: busy / (rps * (total / 1e6)), areas: Object.fromEntries([...byArea].map(([a, us]) => [a, us / busy])) })}\n`);
-  } finally {
-    redis.proc.kill('SIGKILL');
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
-  }
+  });
 }
 
 main().catch((err: unknown) => {

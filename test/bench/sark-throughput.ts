@@ -22,11 +22,10 @@
  *   npx tsx test/bench/sark-throughput.ts [--duration 15] [--warmup 20] [--connections 32] [--no-overhead]
  *     [--overhead-rounds 6] [--overhead-round-s 6] [--hits-only] [--only optimized|overhead]
  */
-import pg from 'pg';
 import type { PerformanceReport } from '../../core/profiling/report-types.js';
 import { LatencyHistogram } from '../../core/profiling/histogram.js';
 import type { SarkServerOptions } from '../../core/sark/index.js';
-import { autocannon, mixRequest, prng, startChild, startRedis, stopChild, type AutocannonRequest, type Kind } from './sark-bench-lib.js';
+import { autocannon, mixRequest, prng, startChild, stopChild, withBenchServices, type AutocannonRequest, type Kind } from './sark-bench-lib.js';
 import { driveWithOurs } from './sark-driver-ours.js';
 import { startTrivialEndpoint } from './trivial-endpoint.js';
 import { measureProfilingCost, type OverheadResult } from './sark-overhead.js';
@@ -55,7 +54,6 @@ const OVERHEAD_ROUND_S = process.argv.includes('--overhead-round-s') ? arg('over
 const HITS_ONLY = process.argv.includes('--hits-only');
 /** `--only optimized` skips the baseline run; `--only overhead` runs only the profiling cost. */
 const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-const PG_ADMIN_URL = process.env.SARK_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 interface RunResult {
   name: string;
@@ -222,49 +220,47 @@ async function runAtRate(options: Omit<SarkServerOptions, 'log'>, rate: number):
   }
 }
 
+/** Optimized with and without profiling, both up, loaded in turn over alternating rounds. */
+async function profilingCost(pgUrl: string, redisUrl: string): Promise<OverheadResult> {
+  process.stdout.write(`\n== profiling cost: optimized with and without profiling, ${OVERHEAD_ROUNDS} alternating rounds of ${OVERHEAD_ROUND_S} s\n`);
+  return measureProfilingCost(pgUrl, redisUrl, { rounds: OVERHEAD_ROUNDS, roundS: OVERHEAD_ROUND_S, connections: CONNECTIONS, warmupS: WARMUP_S });
+}
+
+function costLine(o: OverheadResult): string {
+  return `profiling cost (median of ${o.rounds} alternating rounds): throughput ${o.throughput_cost_pct.toFixed(1)}% (target <= 2%), p95 ${o.p95_cost_pct.toFixed(1)}% (target <= 5%)\n`;
+}
+
 async function main(): Promise<void> {
   process.stdout.write(`== peer: a trivial Node JSON endpoint, ${CONNECTIONS} connections for ${DURATION_S} s\n`);
   const peerRps = await peerCeiling();
   process.stdout.write(`   ${peerRps.toFixed(0)} req/s\n`);
-  const dbName = `sw_sark_bench_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const pgUrl = Object.assign(new URL(PG_ADMIN_URL), { pathname: `/${dbName}` }).toString();
-  const redis = await startRedis();
   const results: RunResult[] = [];
   let overhead: OverheadResult | null = null;
   let belowSaturation: BelowSaturation | undefined;
-  try {
+  const finished = await withBenchServices('sark_bench', async ({ pgUrl, redisUrl }) => {
     // The first start seeds the default data set (2M audit rows); the others reuse it.
     if (ONLY === 'overhead') {
-      process.stdout.write(`\n== profiling cost: optimized with and without profiling, ${OVERHEAD_ROUNDS} alternating rounds of ${OVERHEAD_ROUND_S} s\n`);
-      const o = await measureProfilingCost(pgUrl, redis.url, { rounds: OVERHEAD_ROUNDS, roundS: OVERHEAD_ROUND_S, connections: CONNECTIONS, warmupS: WARMUP_S });
-      process.stdout.write(`profiling cost (median of ${o.rounds} alternating rounds): throughput ${o.throughput_cost_pct.toFixed(1)}% (target <= 2%), p95 ${o.p95_cost_pct.toFixed(1)}% (target <= 5%)\n`);
+      const o = await profilingCost(pgUrl, redisUrl);
+      process.stdout.write(costLine(o));
       process.stdout.write(`${JSON.stringify({ bench: 'sark-throughput', only: 'overhead', warmup_s: WARMUP_S, profiling_cost: o })}\n`);
-      return;
+      return true;
     }
-    if (ONLY !== 'optimized') results.push(await run('baseline', { profile: 'baseline', pgUrl, redisUrl: redis.url }));
-    results.push(await run('optimized', { profile: 'optimized', pgUrl, redisUrl: redis.url }));
+    if (ONLY !== 'optimized') results.push(await run('baseline', { profile: 'baseline', pgUrl, redisUrl }));
+    results.push(await run('optimized', { profile: 'optimized', pgUrl, redisUrl }));
     if (ONLY === 'optimized') {
       process.stdout.write(`optimized / trivial endpoint: ${((results[0] as RunResult).rps / peerRps).toFixed(3)} (autocannon)\n`);
       process.stdout.write(`${JSON.stringify({ bench: 'sark-throughput', duration_s: DURATION_S, connections: CONNECTIONS, peer_rps: peerRps, results })}\n`);
-      return;
+      return true;
     }
-    if (OVERHEAD) {
-      process.stdout.write(`\n== profiling cost: optimized with and without profiling, ${OVERHEAD_ROUNDS} alternating rounds of ${OVERHEAD_ROUND_S} s\n`);
-      overhead = await measureProfilingCost(pgUrl, redis.url, { rounds: OVERHEAD_ROUNDS, roundS: OVERHEAD_ROUND_S, connections: CONNECTIONS, warmupS: WARMUP_S });
-    }
+    if (OVERHEAD) overhead = await profilingCost(pgUrl, redisUrl);
     // The cache-hit target is about the server's own cache path: measured again at half the
     // optimized throughput, where the event loop is not saturated.
     const half = Math.round((results[1] as RunResult).rps / 2);
-    belowSaturation = await runAtRate({ profile: 'optimized', pgUrl, redisUrl: redis.url }, half);
-    if (HITS_ONLY) results.push(await run('optimized, cache hits only', { profile: 'optimized', pgUrl, redisUrl: redis.url }, true));
-  } finally {
-    redis.proc.kill('SIGKILL');
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
-  }
+    belowSaturation = await runAtRate({ profile: 'optimized', pgUrl, redisUrl }, half);
+    if (HITS_ONLY) results.push(await run('optimized, cache hits only', { profile: 'optimized', pgUrl, redisUrl }, true));
+    return false;
+  });
+  if (finished) return;
   const base = results[0] as RunResult;
   const opt = results[1] as RunResult;
   process.stdout.write('\n');
@@ -281,11 +277,7 @@ async function main(): Promise<void> {
     `targets: optimized >= 5000 req/s: ${opt.rps >= 5000 ? 'met' : 'NOT met'} (${opt.rps.toFixed(0)}); p95 < 10 ms: ${opt.p95_ms < 10 ? 'met' : 'NOT met'} (${opt.p95_ms.toFixed(2)}); ` +
       `cache-hit p95 < 1 ms: ${opt.server !== null && opt.server.cache_hit_p95_ms < 1 ? 'met' : 'NOT met'} (${opt.server?.cache_hit_p95_ms.toFixed(3)})\n`,
   );
-  if (overhead !== null) {
-    process.stdout.write(
-      `profiling cost (median of ${overhead.rounds} alternating rounds): throughput ${overhead.throughput_cost_pct.toFixed(1)}% (target <= 2%), p95 ${overhead.p95_cost_pct.toFixed(1)}% (target <= 5%)\n`,
-    );
-  }
+  if (overhead !== null) process.stdout.write(costLine(overhead));
   process.stdout.write(
     `${JSON.stringify({
       bench: 'sark-throughput',

@@ -64,12 +64,16 @@ interface EagerToolRow {
   sensitivity_level: string | null;
 }
 
+function toolFromRow(r: EagerToolRow): ToolMetadata {
+  return { id: r.id, serverId: r.server_id, teams: r.team_ids, sensitivity: asSensitivity(r.sensitivity_level) };
+}
+
 /** One tool: with eagerToolLoading one query, else two (the row, then its latest classification). */
 async function queryTool(deps: DataDeps, toolId: string): Promise<ToolMetadata | null> {
   if (deps.knobs.eagerToolLoading) {
     const rows = await deps.instr.within(deps.ctx, () => deps.pool.query<EagerToolRow>(EAGER_ONE_SQL, [toolId])).catch(pgFail);
     const r = rows.rows[0];
-    return r === undefined ? null : { id: r.id, serverId: r.server_id, teams: r.team_ids, sensitivity: asSensitivity(r.sensitivity_level) };
+    return r === undefined ? null : toolFromRow(r);
   }
   const tool = await deps.instr
     .within(deps.ctx, () => deps.pool.query<{ id: string; server_id: string; team_ids: string[] }>('SELECT id, server_id, name, team_ids FROM tools WHERE id = $1', [toolId]))
@@ -112,12 +116,8 @@ export async function loadTools(deps: DataDeps, toolIds: readonly string[]): Pro
   if (missing.length === 0) return out;
   const loaded: ToolMetadata[] = [];
   if (deps.knobs.eagerToolLoading) {
-    const rows = await deps.instr
-      .within(deps.ctx, () =>
-        deps.pool.query<EagerToolRow>(EAGER_MANY_SQL, [missing]),
-      )
-      .catch(pgFail);
-    for (const r of rows.rows) loaded.push({ id: r.id, serverId: r.server_id, teams: r.team_ids, sensitivity: asSensitivity(r.sensitivity_level) });
+    const rows = await deps.instr.within(deps.ctx, () => deps.pool.query<EagerToolRow>(EAGER_MANY_SQL, [missing])).catch(pgFail);
+    for (const r of rows.rows) loaded.push(toolFromRow(r));
     for (const id of missing) out.set(id, null);
   } else {
     // The "before" shape: one lookup per request, as an ORM's lazy loading does in a loop.

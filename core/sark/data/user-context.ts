@@ -40,18 +40,32 @@ function decode(id: string, value: string): UserContext | null {
   }
 }
 
-const USER_WITH_ROLES_SQL = 'SELECT u.id, u.active, r.role FROM users u LEFT JOIN user_roles r ON r.user_id = u.id WHERE u.id = $1';
+/** Users joined with their roles: `$1` is one id, or an array of ids (a batch). */
+const USERS_WITH_ROLES_SQL = 'SELECT u.id, u.active, r.role FROM users u LEFT JOIN user_roles r ON r.user_id = u.id WHERE ';
+
+interface UserRoleRow {
+  id: string;
+  active: boolean;
+  role: string | null;
+}
+
+/** Rows of USERS_WITH_ROLES_SQL (one per user and role) folded into one context per user. */
+function usersFromRows(rows: readonly UserRoleRow[]): Map<string, UserContext> {
+  const byId = new Map<string, { active: boolean; roles: string[] }>();
+  for (const r of rows) {
+    const e = byId.get(r.id) ?? { active: r.active, roles: [] };
+    if (r.role !== null) e.roles.push(r.role);
+    byId.set(r.id, e);
+  }
+  const out = new Map<string, UserContext>();
+  for (const [id, e] of byId) out.set(id, { id, active: e.active, role: strongestRole(e.roles) });
+  return out;
+}
 
 /** The user with its roles in one round trip (the userRoleInCache shape). */
 async function queryUserWithRoles(deps: DataDeps, userId: string): Promise<UserContext | null> {
-  const rows = await deps.instr
-    .within(deps.ctx, () => deps.pool.query<{ id: string; active: boolean; role: string | null }>(USER_WITH_ROLES_SQL, [userId]))
-    .catch(pgFail);
-  const first = rows.rows[0];
-  if (first === undefined) return null;
-  const roles: string[] = [];
-  for (const r of rows.rows) if (r.role !== null) roles.push(r.role);
-  return { id: first.id, active: first.active, role: strongestRole(roles) };
+  const rows = await deps.instr.within(deps.ctx, () => deps.pool.query<UserRoleRow>(`${USERS_WITH_ROLES_SQL}u.id = $1`, [userId])).catch(pgFail);
+  return usersFromRows(rows.rows).get(userId) ?? null;
 }
 
 async function queryUser(deps: DataDeps, userId: string): Promise<UserContext | null> {
@@ -91,28 +105,15 @@ export async function loadUserContexts(deps: DataDeps, userIds: readonly string[
     else missing.push(id);
   });
   if (missing.length === 0) return out;
-  const rows = await deps.instr
-    .within(deps.ctx, () =>
-      deps.pool.query<{ id: string; active: boolean; role: string | null }>(
-        'SELECT u.id, u.active, r.role FROM users u LEFT JOIN user_roles r ON r.user_id = u.id WHERE u.id = ANY($1)',
-        [missing],
-      ),
-    )
-    .catch(pgFail);
-  const roles = new Map<string, { active: boolean; roles: string[] }>();
-  for (const r of rows.rows) {
-    const e = roles.get(r.id) ?? { active: r.active, roles: [] };
-    if (r.role !== null) e.roles.push(r.role);
-    roles.set(r.id, e);
-  }
+  const rows = await deps.instr.within(deps.ctx, () => deps.pool.query<UserRoleRow>(`${USERS_WITH_ROLES_SQL}u.id = ANY($1)`, [missing])).catch(pgFail);
+  const users = usersFromRows(rows.rows);
   const writes = [];
   for (const id of missing) {
-    const e = roles.get(id);
-    if (e === undefined) {
+    const user = users.get(id);
+    if (user === undefined) {
       out.set(id, null);
       continue;
     }
-    const user: UserContext = { id, active: e.active, role: strongestRole(e.roles) };
     out.set(id, user);
     writes.push({ key: userRoleKey(id), value: encode(user), ttlS: USER_CACHE_TTL_S });
   }

@@ -9,18 +9,9 @@ import {
   normalCdf,
 } from '../../../core/analysis/stats.js';
 import { LatencyHistogram } from '../../../core/profiling/histogram.js';
+import { prng } from '../../fixtures/report.js';
 
 /** Deterministic noise so the tests are repeatable. */
-function prng(seed: number): () => number {
-  let s = Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) >>> 0; // spread nearby seeds apart
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 function noisy(n: number, center: number, spread: number, seed: number): number[] {
   const r = prng(seed);
   return Array.from({ length: n }, () => center + (r() - 0.5) * 2 * spread);
