@@ -16,8 +16,13 @@
  * own summary has no p95. The profiling cost is measured apart (sark-overhead.ts): both servers
  * up, loaded in turn over alternating rounds.
  *
- * The server-side figures (hit rate, cache-hit GET p95, queries) come from the profiler's report
- * at the end, so they include the warm-up.
+ * The server-side figures of the saturated runs (hit rate, cache-hit GET p95, queries) come from
+ * the profiler's report at the end, so they include the warm-up. The below-saturation run
+ * reads the report before and after its measured window, so its cache-hit figure is the
+ * window's alone.
+ *
+ * The profiling cost is measured two ways (sark-overhead.ts): servers loaded in turn, and both
+ * loaded at once; the second resolves ~2% where the first swings by +-10% on this VM.
  *
  *   npx tsx test/bench/sark-throughput.ts [--duration 15] [--warmup 20] [--connections 32] [--no-overhead]
  *     [--overhead-rounds 6] [--overhead-round-s 6] [--hits-only] [--only optimized|overhead]
@@ -179,6 +184,23 @@ async function peerCeiling(): Promise<number> {
   }
 }
 
+async function profilingReport(url: string): Promise<PerformanceReport> {
+  return (await (await fetch(`${url}/api/v1/admin/profiling/report`)).json()) as PerformanceReport;
+}
+
+/**
+ * Cache hits of the measured window alone: the report is cumulative (warm-up included), so the
+ * window is the difference of its hit-latency histogram before and after. Its first bucket is
+ * [0, 1 ms): the cache-hit p95 is under 1 ms exactly when >= 95% of the window's hits fall in it.
+ */
+function windowHitLatency(before: PerformanceReport, after: PerformanceReport): { hits: number; under1ms: number } {
+  const counts = after.cache.hit_latency_histogram.map((b, i) => b.count - (before.cache.hit_latency_histogram[i]?.count ?? 0));
+  const hits = counts.reduce((a, b) => a + b, 0);
+  const first = after.cache.hit_latency_histogram[0];
+  if (first === undefined || first.from_ms !== 0 || first.to_ms !== 1) throw new Error('hit latency histogram: expected a first bucket of [0, 1) ms');
+  return { hits, under1ms: hits === 0 ? 0 : (counts[0] as number) / hits };
+}
+
 interface BelowSaturation {
   rate: number;
   rps: number;
@@ -187,6 +209,8 @@ interface BelowSaturation {
   p99_ms: number;
   cache_hit_rate: number;
   cache_hit_p95_ms: number;
+  window_hits: number;
+  window_hits_under_1ms: number;
 }
 
 /**
@@ -199,8 +223,10 @@ async function runAtRate(options: Omit<SarkServerOptions, 'log'>, rate: number):
   const { child, ready } = await startChild(options);
   try {
     await driveWithOurs(ready, CONNECTIONS, WARMUP_S, rate);
+    const before = await profilingReport(ready.url);
     const m = await driveWithOurs(ready, CONNECTIONS, DURATION_S, rate);
-    const report = (await (await fetch(`${ready.url}/api/v1/admin/profiling/report`)).json()) as PerformanceReport;
+    const report = await profilingReport(ready.url);
+    const window = windowHitLatency(before, report);
     const out: BelowSaturation = {
       rate,
       rps: m.rps,
@@ -209,10 +235,13 @@ async function runAtRate(options: Omit<SarkServerOptions, 'log'>, rate: number):
       p99_ms: m.p99_ms,
       cache_hit_rate: report.cache.hit_rate,
       cache_hit_p95_ms: report.cache.hit_latency_ms.p95,
+      window_hits: window.hits,
+      window_hits_under_1ms: window.under1ms,
     };
     process.stdout.write(
       `   ${m.rps.toFixed(0)} req/s, p50 ${m.p50_ms.toFixed(2)} ms, p95 ${m.p95_ms.toFixed(2)} ms, p99 ${m.p99_ms.toFixed(2)} ms; ` +
-        `inside: hit rate ${(out.cache_hit_rate * 100).toFixed(1)}%, cache-hit GET p95 ${out.cache_hit_p95_ms.toFixed(3)} ms\n`,
+        `inside: hit rate ${(out.cache_hit_rate * 100).toFixed(1)}%, cache-hit GET p95 ${out.cache_hit_p95_ms.toFixed(3)} ms (warm-up included); ` +
+        `measured window: ${(window.under1ms * 100).toFixed(1)}% of ${window.hits} cache hits under 1 ms\n`,
     );
     return out;
   } finally {
@@ -227,7 +256,11 @@ async function profilingCost(pgUrl: string, redisUrl: string): Promise<OverheadR
 }
 
 function costLine(o: OverheadResult): string {
-  return `profiling cost (median of ${o.rounds} alternating rounds): throughput ${o.throughput_cost_pct.toFixed(1)}% (target <= 2%), p95 ${o.p95_cost_pct.toFixed(1)}% (target <= 5%)\n`;
+  const cpu = o.cpu_cost_pct === null ? '' : `, server CPU per request +${o.cpu_cost_pct.toFixed(1)}%`;
+  return (
+    `profiling cost (median of ${o.rounds} alternating rounds): throughput ${o.throughput_cost_pct.toFixed(1)}% (target <= 2%), p95 ${o.p95_cost_pct.toFixed(1)}% (target <= 5%)${cpu}\n` +
+    `profiling cost (median of ${o.rounds} rounds, both servers loaded at once): throughput ${o.together_cost_pct.toFixed(1)}% (target <= 2%)\n`
+  );
 }
 
 async function main(): Promise<void> {
@@ -271,8 +304,10 @@ async function main(): Promise<void> {
   process.stdout.write(
     `optimized / trivial endpoint: ${(opt.rps / peerRps).toFixed(3)}, baseline / trivial endpoint: ${(base.rps / peerRps).toFixed(3)} (the 5,000 req/s target is 0.172 of VERIFIED.md's 29,000)\n`,
   );
-  const hitBelow = belowSaturation?.cache_hit_p95_ms;
-  process.stdout.write(`cache-hit GET p95 inside the server at half throughput: ${hitBelow?.toFixed(3)} ms (target < 1 ms: ${hitBelow !== undefined && hitBelow < 1 ? 'met' : 'NOT met'})\n`);
+  const under1 = belowSaturation?.window_hits_under_1ms;
+  process.stdout.write(
+    `cache-hit GET inside the server at half throughput: ${under1 === undefined ? '?' : (under1 * 100).toFixed(1)}% under 1 ms (target p95 < 1 ms: ${under1 !== undefined && under1 >= 0.95 ? 'met' : 'NOT met'})\n`,
+  );
   process.stdout.write(
     `targets: optimized >= 5000 req/s: ${opt.rps >= 5000 ? 'met' : 'NOT met'} (${opt.rps.toFixed(0)}); p95 < 10 ms: ${opt.p95_ms < 10 ? 'met' : 'NOT met'} (${opt.p95_ms.toFixed(2)}); ` +
       `cache-hit p95 < 1 ms: ${opt.server !== null && opt.server.cache_hit_p95_ms < 1 ? 'met' : 'NOT met'} (${opt.server?.cache_hit_p95_ms.toFixed(3)})\n`,
