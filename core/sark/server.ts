@@ -97,7 +97,17 @@ export async function startSarkServer(options: SarkServerOptions = {}): Promise<
   };
   try {
     cleanups.push(() => Promise.resolve(instr.close()));
-    const storage: Storage = await openStorage({ pgUrl: options.pgUrl, dataset, knobs, instr, embeddedDataDir: options.embeddedDataDir, log });
+    const opening = openStorage({ pgUrl: options.pgUrl, dataset, knobs, instr, embeddedDataDir: options.embeddedDataDir, log });
+    // Compiling Cedar's WebAssembly and parsing the policies (~0.1-0.2 s, synchronous) overlaps
+    // the embedded database booting in its own process. If it throws, the storage still closes.
+    let engine: CedarEngine;
+    try {
+      engine = CedarEngine.load();
+    } catch (err) {
+      await opening.then((s) => s.close()).catch(() => undefined);
+      throw err;
+    }
+    const storage: Storage = await opening;
     cleanups.push(() => storage.close());
     const backend: CacheBackend = options.redisUrl === undefined ? new MemoryCacheBackend() : await RedisCacheBackend.connect(options.redisUrl);
     cleanups.push(() => backend.close());
@@ -111,7 +121,7 @@ export async function startSarkServer(options: SarkServerOptions = {}): Promise<
       cache,
       knobs,
       instr,
-      engine: CedarEngine.load(),
+      engine,
       audit,
       ttl: new TtlPolicy(knobs.criticalTtlS, knobs.adaptiveTtl),
       detached,
