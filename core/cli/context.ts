@@ -2,6 +2,9 @@ import { defaultDbPath } from '../common/paths.js';
 import { UsageError } from '../common/errors.js';
 import { openStore, type SessionRecord, type Store } from '../store/index.js';
 
+// In a module of its own so that `serve` parses its options without loading the session store.
+export { parseNumberOption } from './parse-options.js';
+
 /** Options every command takes (ARCHITECTURE.md: `--db PATH`, env SARK_WORKBENCH_DB). */
 export interface GlobalOptions {
   db?: string;
@@ -34,12 +37,3 @@ export function resolveSession(store: Store, arg: string): SessionRecord {
   throw new UsageError(`no session "${arg}"; run \`sark-workbench sessions\` to list them`);
 }
 
-export function parseNumberOption(name: string, value: string, opts: { integer?: boolean; min?: number; max?: number } = {}): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || (opts.integer && !Number.isInteger(n))) {
-    throw new UsageError(`${name} must be ${opts.integer ? 'an integer' : 'a number'}, got "${value}"`);
-  }
-  if (opts.min !== undefined && n < opts.min) throw new UsageError(`${name} must be >= ${opts.min}, got ${value}`);
-  if (opts.max !== undefined && n > opts.max) throw new UsageError(`${name} must be <= ${opts.max}, got ${value}`);
-  return n;
-}

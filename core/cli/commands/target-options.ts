@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../common/errors.js';
-import { DEFAULT_MIX, formatMix, parseMix } from '../../load/index.js';
+import { DEFAULT_MIX, formatMix, parseMix } from '../../load/mix.js';
 import type { EmbeddedExtras, RecordLoad, RecordTarget } from '../../session/index.js';
-import { parseNumberOption } from '../context.js';
+import { parseNumberOption } from '../parse-options.js';
 
 /** Target and load options shared by `profile` and `replay` (ARCHITECTURE.md "CLI"). */
 
