@@ -73,8 +73,42 @@ export interface LatencySummary {
   p99: number;
 }
 
+/** The JsHistogram fields record() updates directly (present in its JS, absent from its typings). */
+interface JsHistogramRecordInternals {
+  _counts: { [index: number]: number };
+  _totalCount: number;
+  countsArrayLength: number;
+  maxValue: number;
+  minNonZeroValue: number;
+  subBucketHalfCountMagnitude: number;
+  subBucketHalfCount: number;
+  unitMagnitude: number;
+  updatedMaxValue(value: number): void;
+  updateMinNonZeroValue(value: number): void;
+}
+
+/** The internals, if this histogram has them (every JsHistogram of hdr-histogram-js 3 does). */
+function recordInternals(h: hdr.Histogram): JsHistogramRecordInternals | null {
+  const i = h as unknown as Partial<JsHistogramRecordInternals>;
+  return typeof i._counts === 'object' &&
+    typeof i._totalCount === 'number' &&
+    typeof i.subBucketHalfCountMagnitude === 'number' &&
+    typeof i.subBucketHalfCount === 'number' &&
+    typeof i.unitMagnitude === 'number' &&
+    typeof i.updatedMaxValue === 'function' &&
+    typeof i.updateMinNonZeroValue === 'function'
+    ? (i as JsHistogramRecordInternals)
+    : null;
+}
+
 export class LatencyHistogram {
   private hist: hdr.Histogram;
+  /**
+   * recordValue's fast path: hdr-histogram-js finds a value's bucket with Math.log2, Math.pow and
+   * a division (~220 ns a record here, and the server records several per request); for values
+   * below 2^32 ns (~4.3 s) the same index comes from Math.clz32 and a shift (~15-20 ns).
+   */
+  private readonly fast: JsHistogramRecordInternals | null;
   private _count = 0;
   private _sumMs = 0;
   private _minMs = Infinity;
@@ -82,6 +116,7 @@ export class LatencyHistogram {
 
   constructor(hist?: hdr.Histogram) {
     this.hist = hist ?? build();
+    this.fast = recordInternals(this.hist);
   }
 
   /** Records one duration in milliseconds (fractions allowed; negative values count as 0). */
@@ -89,7 +124,23 @@ export class LatencyHistogram {
     const ms = durationMs > 0 ? durationMs : 0;
     let ns = Math.round(ms * NS_PER_MS);
     if (ns > HIGHEST_TRACKABLE_NS) ns = HIGHEST_TRACKABLE_NS;
-    this.hist.recordValue(ns);
+    const f = this.fast;
+    if (f !== null && ns <= 0xffffffff) {
+      // JsHistogram.countsArrayIndex with integer operations: the bucket is the value's highest
+      // set bit above the sub-bucket range, the sub-bucket the value shifted down by the bucket.
+      const bucket = Math.max(31 - Math.clz32(ns) - f.subBucketHalfCountMagnitude - f.unitMagnitude, 0);
+      const index = ((bucket + 1) << f.subBucketHalfCountMagnitude) + (ns >>> (bucket + f.unitMagnitude)) - f.subBucketHalfCount;
+      if (index < f.countsArrayLength) {
+        (f._counts[index] as number)++;
+        f._totalCount++;
+        if (ns > f.maxValue) f.updatedMaxValue(ns);
+        if (ns !== 0 && ns < f.minNonZeroValue) f.updateMinNonZeroValue(ns);
+      } else {
+        this.hist.recordValue(ns);
+      }
+    } else {
+      this.hist.recordValue(ns);
+    }
     this._count++;
     this._sumMs += ms;
     if (ms < this._minMs) this._minMs = ms;

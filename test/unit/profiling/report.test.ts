@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { Registry } from 'prom-client';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   CacheAnalyzer,
@@ -15,6 +16,7 @@ import {
   registerPoolMonitor,
   takeSnapshot,
 } from '../../../core/profiling/index.js';
+import { LeanHistogram } from '../../../core/profiling/metrics.js';
 
 // A pg.Pool that is never connected: the monitor only reads its counters.
 const idlePool = new pg.Pool({ connectionString: 'postgres://nobody@127.0.0.1:1/none', max: 10 });
@@ -154,6 +156,24 @@ describe('report, text, metrics and snapshots from the default instances', () =>
     expect(text).toMatch(/^sark_db_slow_queries_total 2$/m);
     queryProfiler.reset();
     expect(await registry.metrics()).toMatch(/^sark_db_slow_queries_total 0$/m);
+  });
+
+  it('the evaluation histogram scrapes as a Prometheus histogram: cumulative buckets, +Inf, sum and count', async () => {
+    const r = new Registry();
+    const h = new LeanHistogram('t_seconds', 'test', [0.001, 0.005, 0.01]);
+    r.registerMetric(h as unknown as Parameters<Registry['registerMetric']>[0]);
+    for (const v of [0.0005, 0.001, 0.003, 0.02, 7]) h.observe(v);
+    const text = await r.metrics();
+    expect(text).toContain('# TYPE t_seconds histogram');
+    // A value equal to a bound counts in that bucket (le = less or equal), as prom-client's does.
+    expect(text).toMatch(/^t_seconds_bucket\{le="0\.001"\} 2$/m);
+    expect(text).toMatch(/^t_seconds_bucket\{le="0\.005"\} 3$/m);
+    expect(text).toMatch(/^t_seconds_bucket\{le="0\.01"\} 3$/m);
+    expect(text).toMatch(/^t_seconds_bucket\{le="\+Inf"\} 5$/m);
+    expect(text).toMatch(/^t_seconds_sum 7\.0245$/m);
+    expect(text).toMatch(/^t_seconds_count 5$/m);
+    r.resetMetrics();
+    expect(await r.metrics()).toMatch(/^t_seconds_count 0$/m);
   });
 
   it('takeSnapshot: cumulative report, pool samples since the previous one, histograms on request', () => {
