@@ -1,3 +1,4 @@
+import type { CacheProbe } from './cache/decision-cache.js';
 import { decodeDecision, type CachedDecision } from './decision-codec.js';
 import {
   SWR_REFRESH_FRACTION,
@@ -41,11 +42,28 @@ export class PolicyEvaluator {
 
   /** One decision inside the request's span `ctx` (the http_request trace). */
   async evaluate(req: EvaluationRequest, ctx: SpanCtx = null): Promise<EvaluationResult> {
-    const deps = this.at(ctx);
+    // Every request takes this path: its spans are opened and ended around each await
+    // (beginSpan/endSpan) instead of wrapping a promise each (spanWith).
+    const { instr, audit } = this.deps;
     const t0 = performance.now();
-    const result = await spanWith(deps, 'evaluate_policy', (d) => this.resolve(req, d));
+    const evaluation = instr.beginSpan(ctx, 'evaluate_policy');
+    let result: EvaluationResult;
+    try {
+      result = await this.resolve(req, this.at(evaluation));
+    } catch (err) {
+      instr.endSpan(evaluation, true);
+      throw err;
+    }
+    instr.endSpan(evaluation);
     const entry = auditEntry(req, result, performance.now() - t0);
-    await spanWith(deps, 'log_decision', (d) => d.audit.log(entry, d.ctx));
+    const logging = instr.beginSpan(ctx, 'log_decision');
+    try {
+      await audit.log(entry, logging);
+    } catch (err) {
+      instr.endSpan(logging, true);
+      throw err;
+    }
+    instr.endSpan(logging);
     return result;
   }
 
@@ -60,7 +78,15 @@ export class PolicyEvaluator {
     if (knobs.injectLatencyMs > 0) await sleep(knobs.injectLatencyMs);
     const key = decisionKey(req);
     ttl.noteAccess(key);
-    const probe = await spanWith(deps, 'get_cached_decision', () => cache.probe(key));
+    const lookup = deps.instr.beginSpan(deps.ctx, 'get_cached_decision');
+    let probe: CacheProbe;
+    try {
+      probe = await cache.probe(key);
+    } catch (err) {
+      deps.instr.endSpan(lookup, true);
+      throw err;
+    }
+    deps.instr.endSpan(lookup);
     const hit = probe.value === null ? null : decodeDecision(probe.value);
     if (hit !== null) {
       cache.recordProbe(probe, hit.sensitivity);

@@ -73,6 +73,18 @@ class ProfilingInstrumentation implements SarkInstrumentation {
     return runSpan(functionProfiler.begin(name, parent as unknown as SpanHandle | null), fn);
   }
 
+  beginTrace(name: string): SpanCtx {
+    return functionProfiler.beginTrace(name) as unknown as SpanCtx;
+  }
+
+  beginSpan(parent: SpanCtx, name: string): SpanCtx {
+    return functionProfiler.begin(name, parent as unknown as SpanHandle | null) as unknown as SpanCtx;
+  }
+
+  endSpan(span: SpanCtx, failed = false): void {
+    if (span !== null) functionProfiler.end(span as unknown as SpanHandle, failed);
+  }
+
   within<T>(ctx: SpanCtx, fn: () => T): T {
     return ctx === null ? fn() : withStore((ctx as unknown as SpanHandle).store, fn);
   }
@@ -131,6 +143,13 @@ class NoInstrumentation implements SarkInstrumentation {
   span<T>(parent: SpanCtx, _name: string, fn: (ctx: SpanCtx) => Promise<T>): Promise<T> {
     return fn(parent);
   }
+  beginTrace(): SpanCtx {
+    return null;
+  }
+  beginSpan(parent: SpanCtx): SpanCtx {
+    return parent;
+  }
+  endSpan(): void {}
   within<T>(_ctx: SpanCtx, fn: () => T): T {
     return fn();
   }

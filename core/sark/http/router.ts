@@ -80,10 +80,18 @@ export function createRouter(routes: readonly Route[], instr: SarkInstrumentatio
         return errorResult(err, log);
       }
     };
-    const pending = route.traced ? instr.trace('http_request', run) : run(null);
-    pending.then(
-      (result) => send(res, result),
-      (err: unknown) => send(res, errorResult(err, log)),
+    // The trace is opened and ended here rather than wrapped around `run` (instr.trace): one
+    // promise less per request. `run` never rejects; the second handler is a safety net.
+    const span = route.traced ? instr.beginTrace('http_request') : null;
+    run(span).then(
+      (result) => {
+        instr.endSpan(span);
+        send(res, result);
+      },
+      (err: unknown) => {
+        instr.endSpan(span, true);
+        send(res, errorResult(err, log));
+      },
     );
   });
   // Loopback clients (load generators) keep connections open between requests.
