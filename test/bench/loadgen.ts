@@ -42,14 +42,13 @@ const ROUNDS = arg('rounds', 3);
 const DURATION_S = arg('duration', 5);
 /** 32 connections: the setting of the ~29,000 req/s autocannon figure in VERIFIED.md. */
 const CONNECTIONS = arg('connections', 32);
-
-
 const OPEN_RATE = arg('open-rate', 2000);
 
 const EVALUATE_BODY = '{"user_id":"user-1","action":"tool:invoke","tool_id":"tool-1"}';
 
-async function runAutocannon(url: string): Promise<{ rps: number; p99Ms: number; errors: number }> {
-  const r = await autocannon({
+/** autocannon against the endpoint's evaluate call; `overallRate` makes it a fixed-rate run. */
+function autocannonRun(url: string, overallRate?: number): Promise<AutocannonResult> {
+  return autocannon({
     url: `${url}/api/v1/policy/evaluate`,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -57,7 +56,12 @@ async function runAutocannon(url: string): Promise<{ rps: number; p99Ms: number;
     connections: CONNECTIONS,
     pipelining: 1,
     duration: DURATION_S,
+    ...(overallRate === undefined ? {} : { overallRate }),
   });
+}
+
+async function runAutocannon(url: string): Promise<{ rps: number; p99Ms: number; errors: number }> {
+  const r = await autocannonRun(url);
   return { rps: r.requests.total / DURATION_S, p99Ms: r.latency.p99, errors: r.errors + r.non2xx };
 }
 
@@ -94,15 +98,7 @@ async function withCpu(fn: () => Promise<{ requests: number; rps: number; p50Ms:
 
 function openAutocannon(url: string): Promise<OpenRun> {
   return withCpu(async () => {
-    const r = await autocannon({
-      url: `${url}/api/v1/policy/evaluate`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: EVALUATE_BODY,
-      connections: CONNECTIONS,
-      overallRate: OPEN_RATE,
-      duration: DURATION_S,
-    });
+    const r = await autocannonRun(url, OPEN_RATE);
     return { requests: r.requests.total, rps: r.requests.total / DURATION_S, p50Ms: r.latency.p50, p99Ms: r.latency.p99 };
   });
 }

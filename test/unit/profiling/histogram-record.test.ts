@@ -1,6 +1,7 @@
 import * as hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
 import { LatencyHistogram } from '../../../core/profiling/index.js';
+import { prng } from '../../fixtures/report.js';
 
 /** The library's own recordValue, on a histogram built as LatencyHistogram builds its own. */
 function reference(): hdr.Histogram {
@@ -16,11 +17,7 @@ function reference(): hdr.Histogram {
 
 describe('LatencyHistogram.record (integer fast path)', () => {
   it('puts every value in the bucket hdr-histogram-js would: same encoding, percentiles, min and max', () => {
-    let x = 7;
-    const rand = (): number => {
-      x = (x * 48_271) % 2_147_483_647;
-      return x / 2_147_483_647;
-    };
+    const rand = prng(7);
     // 0, sub-µs, every power-of-two edge around the fast path's 2^32 ns limit, up to the 1 h clamp.
     const edges = [0, 1e-6, 0.001, 0.0010235, 0.002047, 0.002048, 0.002049, 4294.967295, 4294.967296, 4294.967297, 10_000, 3_600_000, 7_200_000];
     for (let bit = 0; bit <= 42; bit++) edges.push((2 ** bit - 1) / 1e6, 2 ** bit / 1e6, (2 ** bit + 1) / 1e6);
