@@ -7,11 +7,11 @@
  * Cedar, GC, idle).
  *
  *   npx tsx test/bench/sark-cpu-profile.ts [--profile optimized] [--seconds 8] [--warmup 10] [--connections 32]
- *     [--no-profiling] [--set knob=value]... [--out /tmp/sark.cpuprofile]
+ *     [--no-profiling | --side-by-side] [--set knob=value]... [--out /tmp/sark.cpuprofile]
  */
 import { writeFileSync } from 'node:fs';
 import type { PerformanceReport } from '../../core/profiling/report-types.js';
-import type { SarkServerOptions } from '../../core/sark/index.js';
+import type { SarkReadyMessage, SarkServerOptions } from '../../core/sark/index.js';
 import { autocannon, mixRequest, prng, startChild, stopChild, withBenchServices, type AutocannonRequest, type Kind } from './sark-bench-lib.js';
 
 interface CpuNode {
@@ -61,58 +61,135 @@ function area(frame: CpuNode['callFrame']): string {
   return 'other';
 }
 
+interface Profiled {
+  profile: CpuProfile;
+  rps: number;
+  counts: Record<Kind, number>;
+}
+
+/** Loads the server with the seed's mix and takes a CPU profile of it while the load runs. */
+async function profileUnderLoad(ready: SarkReadyMessage, seed: number): Promise<Profiled> {
+  const rnd = prng(seed);
+  const counts: Record<Kind, number> = { cached: 0, unique: 0, critical: 0, server: 0, analytics: 0 };
+  const load = autocannon({
+    url: ready.url,
+    connections: CONNECTIONS,
+    duration: WARMUP_S + SECONDS + 1,
+    requests: [{ setupRequest: (req: AutocannonRequest) => ({ ...req, ...mixRequest(ready, rnd, counts, false) }) }],
+  });
+  await new Promise((r) => setTimeout(r, WARMUP_S * 1000));
+  const res = await fetch(`${ready.url}/api/v1/admin/profiling/cpu?ms=${SECONDS * 1000}`);
+  const profile = (await res.json()) as CpuProfile;
+  const result = await load;
+  return { profile, rps: result.requests.total / result.duration, counts };
+}
+
+interface Breakdown {
+  rps: number;
+  busyUsPerRequest: number;
+  busyShare: number;
+  /** Self time per area and per function, µs per request. */
+  areas: Map<string, number>;
+  functions: Map<string, number>;
+}
+
+function breakdown({ profile, rps }: Profiled): Breakdown {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const selfUs = new Map<number, number>();
+  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const functions = new Map<string, number>();
+  const areas = new Map<string, number>();
+  let total = 0;
+  for (const [id, us] of selfUs) {
+    const f = byId.get(id)!.callFrame;
+    total += us;
+    const a = area(f);
+    if (a === 'idle') continue;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\/(node_modules|core)\//, '$1/')}:${f.lineNumber + 1}`;
+    functions.set(key, (functions.get(key) ?? 0) + us);
+    areas.set(a, (areas.get(a) ?? 0) + us);
+  }
+  const requests = rps * (total / 1e6);
+  const busy = [...areas.values()].reduce((x, y) => x + y, 0);
+  const perRequest = (m: Map<string, number>) => new Map([...m].map(([k, us]) => [k, us / requests]));
+  return { rps, busyUsPerRequest: busy / requests, busyShare: busy / total, areas: perRequest(areas), functions: perRequest(functions) };
+}
+
+/**
+ * `--side-by-side`: the server with profiling and the same server without, both running and
+ * loaded at the same time (so the machine's drift hits both), each CPU-profiled over the same
+ * window; prints each area's µs per request for both and the difference: where profiling's
+ * cost goes, including what no profiling function's self time shows (GC, native work).
+ */
+async function sideBySide(pgUrl: string, redisUrl: string): Promise<void> {
+  const db = (n: number) => redisUrl.replace(/\/\d+$/, '') + `/${n}`;
+  // The data set is seeded (fresh database) by a server that is not measured: see sark-overhead.ts.
+  const seeder = await startChild({ profile: PROFILE, pgUrl, redisUrl: db(3), knobs: KNOBS, profiling: false });
+  await stopChild(seeder.child);
+  const on = await startChild({ profile: PROFILE, pgUrl, redisUrl: db(1), knobs: KNOBS });
+  const off = await startChild({ profile: PROFILE, pgUrl, redisUrl: db(2), knobs: KNOBS, profiling: false });
+  try {
+    const [pOn, pOff] = await Promise.all([profileUnderLoad(on.ready, 42), profileUnderLoad(off.ready, 42)]);
+    const a = breakdown(pOn);
+    const b = breakdown(pOff);
+    process.stdout.write(
+      `${PROFILE}, both loaded at once: profiling on ${a.rps.toFixed(0)} req/s, ${a.busyUsPerRequest.toFixed(1)} us CPU per request; ` +
+        `off ${b.rps.toFixed(0)} req/s, ${b.busyUsPerRequest.toFixed(1)} us (difference ${(a.busyUsPerRequest - b.busyUsPerRequest).toFixed(1)} us, ` +
+        `${((a.busyUsPerRequest / b.busyUsPerRequest - 1) * 100).toFixed(1)}%)\n\n`,
+    );
+    process.stdout.write('us per request by area:      on      off    diff\n');
+    const names = [...new Set([...a.areas.keys(), ...b.areas.keys()])];
+    const diff = (m1: Map<string, number>, m2: Map<string, number>, k: string) => (m1.get(k) ?? 0) - (m2.get(k) ?? 0);
+    for (const k of names.sort((x, y) => diff(a.areas, b.areas, y) - diff(a.areas, b.areas, x))) {
+      process.stdout.write(`  ${k.padEnd(22)} ${(a.areas.get(k) ?? 0).toFixed(1).padStart(7)} ${(b.areas.get(k) ?? 0).toFixed(1).padStart(7)} ${diff(a.areas, b.areas, k).toFixed(1).padStart(7)}\n`);
+    }
+    process.stdout.write('\nfunctions that cost more with profiling on (us per request):\n');
+    const fnames = [...new Set([...a.functions.keys(), ...b.functions.keys()])];
+    for (const k of fnames.sort((x, y) => diff(a.functions, b.functions, y) - diff(a.functions, b.functions, x)).slice(0, 25)) {
+      process.stdout.write(`  ${diff(a.functions, b.functions, k).toFixed(2).padStart(6)}  ${k}\n`);
+    }
+    process.stdout.write(
+      `${JSON.stringify({ bench: 'sark-cpu-profile', side_by_side: true, profile: PROFILE, on: { rps: a.rps, busy_us_per_request: a.busyUsPerRequest, areas: Object.fromEntries(a.areas) }, off: { rps: b.rps, busy_us_per_request: b.busyUsPerRequest, areas: Object.fromEntries(b.areas) } })}\n`,
+    );
+  } finally {
+    await stopChild(on.child);
+    await stopChild(off.child);
+  }
+}
+
 async function main(): Promise<void> {
   await withBenchServices('sark_cpu', async ({ pgUrl, redisUrl }) => {
+    if (process.argv.includes('--side-by-side')) {
+      await sideBySide(pgUrl, redisUrl);
+      return;
+    }
     const options: Omit<SarkServerOptions, 'log'> = { profile: PROFILE, pgUrl, redisUrl, knobs: KNOBS };
     if (process.argv.includes('--no-profiling')) options.profiling = false;
     const { child, ready } = await startChild(options);
-    const rnd = prng(42);
-    const counts: Record<Kind, number> = { cached: 0, unique: 0, critical: 0, server: 0, analytics: 0 };
-    const load = autocannon({
-      url: ready.url,
-      connections: CONNECTIONS,
-      duration: WARMUP_S + SECONDS + 1,
-      requests: [{ setupRequest: (req: AutocannonRequest) => ({ ...req, ...mixRequest(ready, rnd, counts, false) }) }],
-    });
-    await new Promise((r) => setTimeout(r, WARMUP_S * 1000));
-    const res = await fetch(`${ready.url}/api/v1/admin/profiling/cpu?ms=${SECONDS * 1000}`);
-    const profile = (await res.json()) as CpuProfile;
-    const result = await load;
+    const profiled = await profileUnderLoad(ready, 42);
     const report = (await (await fetch(`${ready.url}/api/v1/admin/profiling/report`)).json()) as PerformanceReport | { error: string };
     await stopChild(child);
-    writeFileSync(OUT, JSON.stringify(profile));
-
-    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-    const selfUs = new Map<number, number>();
-    profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
-    const byFn = new Map<string, number>();
-    const byArea = new Map<string, number>();
-    let total = 0;
-    for (const [id, us] of selfUs) {
-      const f = byId.get(id)!.callFrame;
-      const key = `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\/(node_modules|core)\//, '$1/')}:${f.lineNumber + 1}`;
-      byFn.set(key, (byFn.get(key) ?? 0) + us);
-      const a = area(f);
-      byArea.set(a, (byArea.get(a) ?? 0) + us);
-      total += us;
-    }
-    const busy = total - (byArea.get('idle') ?? 0);
-    const rps = result.requests.total / result.duration;
-    const pct = (us: number) => ((100 * us) / busy).toFixed(1).padStart(5);
-    process.stdout.write(`${PROFILE}${options.profiling === false ? ' (no profiling)' : ''}: ${rps.toFixed(0)} req/s; server busy ${((100 * busy) / total).toFixed(0)}% of the window, ${(busy / (rps * (total / 1e6))).toFixed(0)} us CPU per request\n`);
+    writeFileSync(OUT, JSON.stringify(profiled.profile));
+    const b = breakdown(profiled);
+    const pct = (us: number) => ((100 * us) / b.busyUsPerRequest).toFixed(1).padStart(5);
+    process.stdout.write(
+      `${PROFILE}${options.profiling === false ? ' (no profiling)' : ''}: ${b.rps.toFixed(0)} req/s; server busy ${(100 * b.busyShare).toFixed(0)}% of the window, ${b.busyUsPerRequest.toFixed(0)} us CPU per request\n`,
+    );
     process.stdout.write('\nshare of busy time by area:\n');
-    for (const [a, us] of [...byArea].filter(([a]) => a !== 'idle').sort((x, y) => y[1] - x[1])) process.stdout.write(`  ${pct(us)}%  ${a}\n`);
+    for (const [a, us] of [...b.areas].sort((x, y) => y[1] - x[1])) process.stdout.write(`  ${pct(us)}%  ${a}\n`);
     process.stdout.write('\ntop functions by self time:\n');
-    for (const [k, us] of [...byFn].filter(([k]) => !k.startsWith('(idle)')).sort((x, y) => y[1] - x[1]).slice(0, 30)) process.stdout.write(`  ${pct(us)}%  ${k}\n`);
+    for (const [k, us] of [...b.functions].sort((x, y) => y[1] - x[1]).slice(0, 30)) process.stdout.write(`  ${pct(us)}%  ${k}\n`);
     if ('queries' in report) {
-      const requests = Object.values(counts).reduce((a, b) => a + b, 0);
+      const requests = Object.values(profiled.counts).reduce((x, y) => x + y, 0);
       process.stdout.write(`\nqueries per request: ${(report.queries.total_queries / requests).toFixed(3)} (${report.queries.total_queries} for ${requests} requests, warm-up included)\n`);
-      for (const q of [...report.queries.by_fingerprint].sort((a, b) => b.count - a.count).slice(0, 8)) {
+      for (const q of [...report.queries.by_fingerprint].sort((x, y) => y.count - x.count).slice(0, 8)) {
         process.stdout.write(`  ${String(q.count).padStart(7)}  ${q.query.replace(/\s+/g, ' ').slice(0, 110)}\n`);
       }
     }
     process.stdout.write(`\nprofile written to ${OUT}\n`);
-    process.stdout.write(`${JSON.stringify({ bench: 'sark-cpu-profile', profile: PROFILE, rps, busy_us_per_request: busy / (rps * (total / 1e6)), areas: Object.fromEntries([...byArea].map(([a, us]) => [a, us / busy])) })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ bench: 'sark-cpu-profile', profile: PROFILE, rps: b.rps, busy_us_per_request: b.busyUsPerRequest, areas: Object.fromEntries([...b.areas].map(([a, us]) => [a, us / b.busyUsPerRequest])) })}\n`,
+    );
   });
 }
 
