@@ -30,9 +30,12 @@ export class RedisCacheBackend implements CacheBackend {
       connectTimeout: CONNECT_TIMEOUT_MS,
       commandTimeout: COMMAND_TIMEOUT_MS,
       retryStrategy: (times: number) => Math.min(times * 100, RECONNECT_MAX_DELAY_MS),
-      // Commands issued in the same tick by concurrent requests share one write: the server
-      // sees fewer syscalls, each request still gets its own reply.
-      enableAutoPipelining: true,
+      // No auto-pipelining: it batches the commands of one tick into one write, but its
+      // machinery (a Pipeline per tick, a nextTick, per-slot queues) cost more than the writes
+      // it saved. Off, the optimized server served 4.3% more requests (median of 8 rounds, both
+      // variants loaded at once, every round in favour). Batch evaluation still pipelines
+      // explicitly (redisPipelining).
+      enableAutoPipelining: false,
     });
     // ioredis emits 'error' on every failed reconnect; the failures surface per command instead.
     redis.on('error', () => undefined);
