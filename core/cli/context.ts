@@ -2,9 +2,6 @@ import { defaultDbPath } from '../common/paths.js';
 import { UsageError } from '../common/errors.js';
 import { openStore, type SessionRecord, type Store } from '../store/index.js';
 
-// In a module of its own so that `serve` parses its options without loading the session store.
-export { parseNumberOption } from './parse-options.js';
-
 /** Options every command takes (ARCHITECTURE.md: `--db PATH`, env SARK_WORKBENCH_DB). */
 export interface GlobalOptions {
   db?: string;

@@ -24,22 +24,22 @@ export async function main(argv: string[]): Promise<number> {
   const setExit = (c: number) => (exitCode = c);
   // Each command's module is imported only when needed: `serve` alone pulls in the server, and
   // importing every command first cost ~0.15 s of each `serve --embedded` start.
-  const commands: Array<{ names: readonly string[]; register: () => Promise<(p: Command) => void> }> = [
-    { names: ['profile'], register: () => import('./commands/profile.js').then((m) => (p: Command) => m.registerProfile(p, getGlobals, setExit)) },
-    { names: ['serve'], register: () => import('./commands/serve.js').then((m) => (p: Command) => m.registerServe(p)) },
-    { names: ['sessions'], register: () => import('./commands/sessions.js').then((m) => (p: Command) => m.registerSessions(p, getGlobals)) },
-    { names: ['report'], register: () => import('./commands/report.js').then((m) => (p: Command) => m.registerReport(p, getGlobals)) },
-    { names: ['compare'], register: () => import('./commands/compare.js').then((m) => (p: Command) => m.registerCompare(p, getGlobals, setExit)) },
-    { names: ['export', 'import'], register: () => import('./commands/export-import.js').then((m) => (p: Command) => m.registerExportImport(p, getGlobals)) },
-    { names: ['replay'], register: () => import('./commands/replay.js').then((m) => (p: Command) => m.registerReplay(p, getGlobals, setExit)) },
-    { names: ['ui'], register: () => import('./commands/ui.js').then((m) => (p: Command) => m.registerUi(p, getGlobals)) },
+  const commands: Array<{ names: readonly string[]; register: (p: Command) => Promise<void> }> = [
+    { names: ['profile'], register: async (p) => (await import('./commands/profile.js')).registerProfile(p, getGlobals, setExit) },
+    { names: ['serve'], register: async (p) => (await import('./commands/serve.js')).registerServe(p) },
+    { names: ['sessions'], register: async (p) => (await import('./commands/sessions.js')).registerSessions(p, getGlobals) },
+    { names: ['report'], register: async (p) => (await import('./commands/report.js')).registerReport(p, getGlobals) },
+    { names: ['compare'], register: async (p) => (await import('./commands/compare.js')).registerCompare(p, getGlobals, setExit) },
+    { names: ['export', 'import'], register: async (p) => (await import('./commands/export-import.js')).registerExportImport(p, getGlobals) },
+    { names: ['replay'], register: async (p) => (await import('./commands/replay.js')).registerReplay(p, getGlobals, setExit) },
+    { names: ['ui'], register: async (p) => (await import('./commands/ui.js')).registerUi(p, getGlobals) },
   ];
   // The command is the first argument that is not an option (none of the global options takes a
   // value but --db). Anything else (help, --version, a typo) registers them all, so commander's
   // help lists every command and its "unknown command" error suggests the right one.
   const named = commandName(argv.slice(2));
   const wanted = commands.filter((c) => named !== undefined && c.names.includes(named));
-  for (const c of wanted.length === 1 ? wanted : commands) (await c.register())(program);
+  for (const c of wanted.length === 1 ? wanted : commands) await c.register(program);
   for (const cmd of program.commands) {
     cmd.option('--db <path>', 'session store (SQLite file)').option('--verbose', 'print stack traces of errors');
   }

@@ -1,5 +1,9 @@
 import { UsageError } from '../common/errors.js';
 
+/**
+ * A numeric option's value, or a UsageError naming it. In a module of its own so that `serve`
+ * parses its options without loading the session store.
+ */
 export function parseNumberOption(name: string, value: string, opts: { integer?: boolean; min?: number; max?: number } = {}): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || (opts.integer && !Number.isInteger(n))) {

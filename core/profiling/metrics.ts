@@ -9,17 +9,18 @@ import { registeredPoolMonitor } from './pool-monitor.js';
  * `evaluate_policy` span.
  */
 
-/**
- * A label-less Prometheus histogram that the registry formats like prom-client's own. Its
- * observe() is a scan of a dozen bounds and two additions; prom-client's Histogram.observe
- * (label hashing, a lookup per call) cost ~1.2 µs per request on the server's hot path.
- */
+/** One sample line as prom-client's registry formats it. */
 interface MetricValue {
   metricName: string;
   labels: Record<string, string | number>;
   value: number;
 }
 
+/**
+ * A label-less Prometheus histogram that the registry formats like prom-client's own. Its
+ * observe() is a scan of a dozen bounds and two additions; prom-client's Histogram.observe
+ * (label hashing, a lookup per call) cost ~1.2 µs per request on the server's hot path.
+ */
 export class LeanHistogram {
   readonly type = 'histogram';
   readonly aggregator = 'sum';

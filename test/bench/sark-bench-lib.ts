@@ -160,3 +160,25 @@ export async function stopChild(child: ChildProcess): Promise<void> {
   await exited;
 }
 
+/**
+ * The same server with profiling and without, both running, each on a Redis database of its own
+ * (with one shared cache, whichever ran second got the first one's decisions as hits). The data
+ * set is seeded (or found) by a third start that is not measured: a server that seeded 2M audit
+ * rows runs differently afterwards (its heap and JIT state carry the seeding), which showed as a
+ * systematic difference in A/A runs. Stop both with stopChild.
+ */
+export async function startProfiledPair(
+  options: Omit<SarkServerOptions, 'log' | 'redisUrl' | 'profiling'>,
+  redisUrl: string,
+): Promise<{ on: Awaited<ReturnType<typeof startChild>>; off: Awaited<ReturnType<typeof startChild>> }> {
+  const db = (n: number) => redisUrl.replace(/\/\d+$/, '') + `/${n}`;
+  const seeder = await startChild({ ...options, redisUrl: db(3), profiling: false });
+  await stopChild(seeder.child);
+  const on = await startChild({ ...options, redisUrl: db(1) });
+  try {
+    return { on, off: await startChild({ ...options, redisUrl: db(2), profiling: false }) };
+  } catch (err) {
+    await stopChild(on.child);
+    throw err;
+  }
+}

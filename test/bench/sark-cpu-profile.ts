@@ -12,7 +12,7 @@
 import { writeFileSync } from 'node:fs';
 import type { PerformanceReport } from '../../core/profiling/report-types.js';
 import type { SarkReadyMessage, SarkServerOptions } from '../../core/sark/index.js';
-import { autocannon, mixRequest, prng, startChild, stopChild, withBenchServices, type AutocannonRequest, type Kind } from './sark-bench-lib.js';
+import { autocannon, mixRequest, prng, startChild, startProfiledPair, stopChild, withBenchServices, type AutocannonRequest, type Kind } from './sark-bench-lib.js';
 
 interface CpuNode {
   id: number;
@@ -122,12 +122,7 @@ function breakdown({ profile, rps }: Profiled): Breakdown {
  * cost goes, including what no profiling function's self time shows (GC, native work).
  */
 async function sideBySide(pgUrl: string, redisUrl: string): Promise<void> {
-  const db = (n: number) => redisUrl.replace(/\/\d+$/, '') + `/${n}`;
-  // The data set is seeded (fresh database) by a server that is not measured: see sark-overhead.ts.
-  const seeder = await startChild({ profile: PROFILE, pgUrl, redisUrl: db(3), knobs: KNOBS, profiling: false });
-  await stopChild(seeder.child);
-  const on = await startChild({ profile: PROFILE, pgUrl, redisUrl: db(1), knobs: KNOBS });
-  const off = await startChild({ profile: PROFILE, pgUrl, redisUrl: db(2), knobs: KNOBS, profiling: false });
+  const { on, off } = await startProfiledPair({ profile: PROFILE, pgUrl, knobs: KNOBS }, redisUrl);
   try {
     const [pOn, pOff] = await Promise.all([profileUnderLoad(on.ready, 42), profileUnderLoad(off.ready, 42)]);
     const a = breakdown(pOn);

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import type { SarkReadyMessage } from '../../core/sark/index.js';
 import { LatencyHistogram } from '../../core/profiling/histogram.js';
-import { autocannon, mixRequest, prng, startChild, stopChild, type AutocannonRequest, type Kind } from './sark-bench-lib.js';
+import { autocannon, mixRequest, prng, startProfiledPair, stopChild, type AutocannonRequest, type Kind } from './sark-bench-lib.js';
 
 /**
  * The cost of profiling, measured side by side: the optimized server with profiling and the same
@@ -35,7 +35,7 @@ export interface OverheadResult {
 }
 
 /** CPU time (ns) spent so far by every thread of process `pid`, or null where /proc has no schedstat. */
-export function processCpuNs(pid: number): number | null {
+function processCpuNs(pid: number): number | null {
   try {
     let ns = 0;
     for (const t of readdirSync(`/proc/${pid}/task`)) {
@@ -80,16 +80,7 @@ export async function measureProfilingCost(
   redisUrl: string,
   opts: { rounds: number; roundS: number; connections: number; warmupS: number },
 ): Promise<OverheadResult> {
-  // A Redis database each: with one shared cache, whichever server ran second in a round got
-  // the first one's decisions as hits (the same request sequence) and looked ~1.8x faster.
-  const db = (n: number) => redisUrl.replace(/\/\d+$/, '') + `/${n}`;
-  // A server that seeds the data set (a fresh database: 2M audit rows) runs differently after
-  // it (its heap and JIT state carry the seeding), so neither measured server seeds: this one
-  // does, or finds the data set already there, and stops.
-  const seeder = await startChild({ profile: 'optimized', pgUrl, redisUrl: db(3), profiling: false });
-  await stopChild(seeder.child);
-  const on = await startChild({ profile: 'optimized', pgUrl, redisUrl: db(1) });
-  const off = await startChild({ profile: 'optimized', pgUrl, redisUrl: db(2), profiling: false });
+  const { on, off } = await startProfiledPair({ profile: 'optimized', pgUrl }, redisUrl);
   try {
     // Both warm before measuring, as long as the throughput runs warm: while the user and tool
     // caches fill, most requests take the miss path (more spans and queries to record), so the

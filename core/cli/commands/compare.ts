@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { compareReports, failsRegressionGate } from '../../analysis/compare.js';
 import { buildSessionReport } from '../../report/build.js';
 import { renderComparisonMarkdown, renderComparisonText } from '../../report/compare-render.js';
-import { openCliStore, parseNumberOption, resolveSession, type GlobalOptions } from '../context.js';
+import { openCliStore, resolveSession, type GlobalOptions } from '../context.js';
+import { parseNumberOption } from '../parse-options.js';
 import { writeOutputFile } from '../output.js';
 
 export function registerCompare(program: Command, globals: () => GlobalOptions, setExitCode: (code: number) => void): void {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { openCliStore, parseNumberOption, resolveSession, type GlobalOptions } from '../context.js';
+import { openCliStore, resolveSession, type GlobalOptions } from '../context.js';
+import { parseNumberOption } from '../parse-options.js';
 import { checkOutputPath } from '../output.js';
 import { runRecordingCli } from './record-run.js';
 import { addTargetOptions, targetFrom, type TargetFlags } from './target-options.js';

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { startBackend } from '../../api/backend.js';
-import { openCliStore, parseNumberOption, type GlobalOptions } from '../context.js';
+import { openCliStore, type GlobalOptions } from '../context.js';
+import { parseNumberOption } from '../parse-options.js';
 import { targetFrom, type TargetFlags } from './target-options.js';
 
 /**
