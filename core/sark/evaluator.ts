@@ -44,9 +44,11 @@ export class PolicyEvaluator {
   async evaluate(req: EvaluationRequest, ctx: SpanCtx = null): Promise<EvaluationResult> {
     // Every request takes this path: its spans are opened and ended around each await
     // (beginSpan/endSpan) instead of wrapping a promise each (spanWith).
+    // The spans share the clock reads the path makes anyway (the evaluation time it logs, the
+    // cache probe's timing): ~80 ns a read on the CI VM, five fewer per request.
     const { instr, audit } = this.deps;
     const t0 = performance.now();
-    const evaluation = instr.beginSpan(ctx, 'evaluate_policy');
+    const evaluation = instr.beginSpan(ctx, 'evaluate_policy', t0);
     let result: EvaluationResult;
     try {
       result = await this.resolve(req, this.at(evaluation));
@@ -54,9 +56,10 @@ export class PolicyEvaluator {
       instr.endSpan(evaluation, true);
       throw err;
     }
-    instr.endSpan(evaluation);
-    const entry = auditEntry(req, result, performance.now() - t0);
-    const logging = instr.beginSpan(ctx, 'log_decision');
+    const t1 = performance.now();
+    instr.endSpan(evaluation, false, t1);
+    const entry = auditEntry(req, result, t1 - t0);
+    const logging = instr.beginSpan(ctx, 'log_decision', t1);
     try {
       await audit.log(entry, logging);
     } catch (err) {
@@ -78,15 +81,17 @@ export class PolicyEvaluator {
     if (knobs.injectLatencyMs > 0) await sleep(knobs.injectLatencyMs);
     const key = decisionKey(req);
     ttl.noteAccess(key);
-    const lookup = deps.instr.beginSpan(deps.ctx, 'get_cached_decision');
+    const started = performance.now();
+    const lookup = deps.instr.beginSpan(deps.ctx, 'get_cached_decision', started);
     let probe: CacheProbe;
     try {
-      probe = await cache.probe(key);
+      probe = await cache.probe(key, started);
     } catch (err) {
       deps.instr.endSpan(lookup, true);
       throw err;
     }
-    deps.instr.endSpan(lookup);
+    // The span is the probe: same start, same end.
+    deps.instr.endSpan(lookup, false, started + probe.durationMs);
     const hit = probe.value === null ? null : decodeDecision(probe.value);
     if (hit !== null) {
       cache.recordProbe(probe, hit.sensitivity);

@@ -50,10 +50,12 @@ export interface SarkInstrumentation {
    * The same two without a wrapping promise, for the hot path (each span of trace/span adds a
    * promise and a reaction, ~0.5 µs): open one, await the work, then endSpan it exactly once,
    * `failed` if the work threw. With profiling off they return `parent` (null for a trace).
+   * `atMs`: a `performance.now()` the caller has just read, used instead of reading the clock
+   * again (the hot path shares its own reads with the spans).
    */
-  beginTrace(name: string): SpanCtx;
-  beginSpan(parent: SpanCtx, name: string): SpanCtx;
-  endSpan(span: SpanCtx, failed?: boolean): void;
+  beginTrace(name: string, atMs?: number): SpanCtx;
+  beginSpan(parent: SpanCtx, name: string, atMs?: number): SpanCtx;
+  endSpan(span: SpanCtx, failed?: boolean, atMs?: number): void;
   /**
    * Runs fn with `ctx` current for its synchronous part: the query (or cache command) it issues
    * is attributed to that span and its trace. Call it at the query's own line, so the call site

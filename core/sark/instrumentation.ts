@@ -73,16 +73,16 @@ class ProfilingInstrumentation implements SarkInstrumentation {
     return runSpan(functionProfiler.begin(name, parent as unknown as SpanHandle | null), fn);
   }
 
-  beginTrace(name: string): SpanCtx {
-    return functionProfiler.beginTrace(name) as unknown as SpanCtx;
+  beginTrace(name: string, atMs?: number): SpanCtx {
+    return functionProfiler.beginTrace(name, atMs) as unknown as SpanCtx;
   }
 
-  beginSpan(parent: SpanCtx, name: string): SpanCtx {
-    return functionProfiler.begin(name, parent as unknown as SpanHandle | null) as unknown as SpanCtx;
+  beginSpan(parent: SpanCtx, name: string, atMs?: number): SpanCtx {
+    return functionProfiler.begin(name, parent as unknown as SpanHandle | null, atMs) as unknown as SpanCtx;
   }
 
-  endSpan(span: SpanCtx, failed = false): void {
-    if (span !== null) functionProfiler.end(span as unknown as SpanHandle, failed);
+  endSpan(span: SpanCtx, failed = false, atMs?: number): void {
+    if (span !== null) functionProfiler.end(span as unknown as SpanHandle, failed, atMs);
   }
 
   within<T>(ctx: SpanCtx, fn: () => T): T {

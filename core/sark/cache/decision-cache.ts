@@ -37,9 +37,11 @@ export class DecisionCache {
     return this.backend.kind;
   }
 
-  /** A timed GET that is not recorded yet: decision lookups are recorded once their sensitivity is known. */
-  async probe(key: string): Promise<CacheProbe> {
-    const t0 = performance.now();
+  /**
+   * A timed GET that is not recorded yet: decision lookups are recorded once their sensitivity
+   * is known. `t0`: a clock read the caller just made (its span's start), timed from there.
+   */
+  async probe(key: string, t0 = performance.now()): Promise<CacheProbe> {
     const value = await this.backend.get(key);
     return { key, value, durationMs: performance.now() - t0 };
   }

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { CacheAnalyzer, FunctionProfiler, type CallTreeNode } from '../../../core/profiling/index.js';
+
+function find(nodes: CallTreeNode[], name: string): CallTreeNode {
+  const n = nodes.find((x) => x.name === name);
+  if (n === undefined) throw new Error(`no node ${name} among ${nodes.map((x) => x.name).join(', ')}`);
+  return n;
+}
+
+describe('explicit spans (begin/end) on the hot path', () => {
+  it('uses the instants the caller passes, so durations and self time are exactly theirs', () => {
+    const fp = new FunctionProfiler();
+    const trace = fp.beginTrace('http_request', 1000);
+    const evaluation = fp.begin('evaluate_policy', trace, 1000.5);
+    const lookup = fp.begin('get_cached_decision', evaluation, 1000.5);
+    fp.end(lookup, false, 1001.25);
+    fp.end(evaluation, false, 1002);
+    const logging = fp.begin('log_decision', trace, 1002);
+    fp.end(logging, true, 1002.5);
+    fp.end(trace, false, 1003);
+
+    expect(fp.getStats('get_cached_decision')).toMatchObject({ calls: 1, total_ms: 0.75 });
+    expect(fp.getStats('evaluate_policy')).toMatchObject({ calls: 1, total_ms: 1.5, self_ms: 0.75 });
+    expect(fp.getStats('log_decision')).toMatchObject({ calls: 1, errors: 1, total_ms: 0.5 });
+    const http = find(fp.getCallTree(), 'http_request');
+    expect(http).toMatchObject({ calls: 1, total_ms: 3, self_ms: 1 });
+    expect(find(find(http.children, 'evaluate_policy').children, 'get_cached_decision').total_ms).toBe(0.75);
+  });
+
+  it('puts a name opened under different parents in each parent’s node, however they alternate', () => {
+    const fp = new FunctionProfiler();
+    for (let i = 0; i < 5; i++) {
+      const trace = fp.beginTrace('http_request');
+      // load_tool under evaluate_policy, then directly under the trace, then under the batch span.
+      const evaluation = fp.begin('evaluate_policy', trace);
+      fp.end(fp.begin('load_tool', evaluation));
+      fp.end(evaluation);
+      fp.end(fp.begin('load_tool', trace));
+      const batch = fp.begin('evaluate_policy_batch', trace);
+      fp.end(fp.begin('load_tool', batch));
+      fp.end(fp.begin('load_tool', batch));
+      fp.end(batch);
+      fp.end(trace);
+    }
+    // A root span of the same name is a tree of its own.
+    fp.end(fp.beginTrace('load_tool'));
+
+    const roots = fp.getCallTree();
+    const http = find(roots, 'http_request');
+    expect(find(find(http.children, 'evaluate_policy').children, 'load_tool').calls).toBe(5);
+    expect(find(http.children, 'load_tool').calls).toBe(5);
+    expect(find(find(http.children, 'evaluate_policy_batch').children, 'load_tool').calls).toBe(10);
+    expect(find(roots, 'load_tool').calls).toBe(1);
+    expect(fp.getStats('load_tool')?.calls).toBe(21);
+  });
+
+  it('after reset() spans land in a fresh tree and nothing of before is counted', () => {
+    const fp = new FunctionProfiler();
+    const before = fp.beginTrace('http_request');
+    fp.end(fp.begin('evaluate_policy', before));
+    fp.end(before);
+    fp.reset();
+    const after = fp.beginTrace('http_request');
+    fp.end(fp.begin('evaluate_policy', after));
+    fp.end(after);
+    const http = find(fp.getCallTree(), 'http_request');
+    expect(http.calls).toBe(1);
+    expect(find(http.children, 'evaluate_policy').calls).toBe(1);
+    expect(fp.getStats('evaluate_policy')?.calls).toBe(1);
+  });
+});
+
+describe('CacheAnalyzer key patterns for repeated keys', () => {
+  it('counts a repeated key under its pattern, and under the new rules once they change', () => {
+    const ca = new CacheAnalyzer();
+    for (let i = 0; i < 3; i++) ca.add('policy:user-1:tool-9:invoke', 'get', true, 0.2, 'internal');
+    ca.add('policy:user-2:tool-3:invoke', 'get', false, 0.4, 'public');
+    ca.setKeyPatternRules([{ match: /^policy:user-1:/, pattern: 'policy:vip:*' }]);
+    ca.add('policy:user-1:tool-9:invoke', 'get', true, 0.2, 'internal');
+    const byPattern = Object.fromEntries(ca.getStats().by_pattern.map((p) => [p.pattern, p]));
+    expect(byPattern['policy:user:*']).toMatchObject({ operations: 4, hits: 3, misses: 1 });
+    expect(byPattern['policy:vip:*']).toMatchObject({ operations: 1, hits: 1, misses: 0 });
+  });
+
+  it('forgets remembered keys on reset(): counts start from zero under the same pattern', () => {
+    const ca = new CacheAnalyzer();
+    ca.add('user:role:user-7', 'get', true, 0.1);
+    ca.add('user:role:user-7', 'get', true, 0.1);
+    ca.reset();
+    ca.add('user:role:user-7', 'get', true, 0.1);
+    const section = ca.getStats();
+    expect(section.by_pattern).toEqual([expect.objectContaining({ pattern: 'user:role:*', operations: 1, hits: 1 })]);
+  });
+});
