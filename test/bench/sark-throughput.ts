@@ -25,7 +25,7 @@
  * loaded at once; the second resolves ~2% where the first swings by +-10% on this VM.
  *
  *   npx tsx test/bench/sark-throughput.ts [--duration 15] [--warmup 20] [--connections 32] [--no-overhead]
- *     [--overhead-rounds 6] [--overhead-round-s 6] [--hits-only] [--only optimized|overhead]
+ *     [--overhead-rounds 6] [--overhead-round-s 6] [--hits-only] [--only optimized|overhead|rate] [--rate 2000]
  */
 import type { PerformanceReport } from '../../core/profiling/report-types.js';
 import { LatencyHistogram } from '../../core/profiling/histogram.js';
@@ -57,7 +57,10 @@ const OVERHEAD_ROUNDS = process.argv.includes('--overhead-rounds') ? arg('overhe
 const OVERHEAD_ROUND_S = process.argv.includes('--overhead-round-s') ? arg('overhead-round-s', 6) : 6;
 /** `--hits-only` adds a run of optimized with hot pairs only: the cache-hit path's own capacity. */
 const HITS_ONLY = process.argv.includes('--hits-only');
-/** `--only optimized` skips the baseline run; `--only overhead` runs only the profiling cost. */
+/**
+ * `--only optimized` skips the baseline run; `--only overhead` runs only the profiling cost;
+ * `--only rate` only the below-saturation run, at `--rate` req/s (default 2,000).
+ */
 const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 
 interface RunResult {
@@ -276,6 +279,12 @@ async function main(): Promise<void> {
       const o = await profilingCost(pgUrl, redisUrl);
       process.stdout.write(costLine(o));
       process.stdout.write(`${JSON.stringify({ bench: 'sark-throughput', only: 'overhead', warmup_s: WARMUP_S, profiling_cost: o })}\n`);
+      return true;
+    }
+    if (ONLY === 'rate') {
+      // Only the below-saturation run, at --rate req/s: the cache-hit figure without the rest.
+      const b = await runAtRate({ profile: 'optimized', pgUrl, redisUrl }, arg('rate', 2000));
+      process.stdout.write(`${JSON.stringify({ bench: 'sark-throughput', only: 'rate', below_saturation: b })}\n`);
       return true;
     }
     if (ONLY !== 'optimized') results.push(await run('baseline', { profile: 'baseline', pgUrl, redisUrl }));
