@@ -207,15 +207,13 @@ export class FunctionProfiler {
   private entry(name: string): Entry {
     const known = this.entries.get(name);
     if (known !== undefined) return known;
+    // A name seen for the first time: validated once, then looked up as above.
     if (typeof name !== 'string' || name === '') throw new UsageError('span names must be non-empty strings');
-    let e = this.entries.get(name);
-    if (e === undefined) {
-      if (this.entries.size >= MAX_FUNCTIONS) return this.entry('(other)');
-      e = { name, calls: 0, errors: 0, totalMs: 0, selfMs: 0, hist: new LatencyHistogram(), observers: null, lastParentNode: undefined, lastNode: null };
-      const obs = this.observers.get(name);
-      if (obs !== undefined) e.observers = obs;
-      this.entries.set(name, e);
-    }
+    if (this.entries.size >= MAX_FUNCTIONS) return this.entry('(other)');
+    const e: Entry = { name, calls: 0, errors: 0, totalMs: 0, selfMs: 0, hist: new LatencyHistogram(), observers: null, lastParentNode: undefined, lastNode: null };
+    const obs = this.observers.get(name);
+    if (obs !== undefined) e.observers = obs;
+    this.entries.set(name, e);
     return e;
   }
 
