@@ -91,4 +91,19 @@ describe('CacheAnalyzer key patterns for repeated keys', () => {
     const section = ca.getStats();
     expect(section.by_pattern).toEqual([expect.objectContaining({ pattern: 'user:role:*', operations: 1, hits: 1 })]);
   });
+
+  it('keeps patterns right past the bound on interned patterns (4,096)', () => {
+    const ca = new CacheAnalyzer();
+    // 5,000 distinct first segments: the interned patterns start over once, counts must not.
+    ca.add('policy:user-1:tool-1:invoke', 'get', true, 0.1);
+    for (let i = 0; i < 5_000; i++) ca.add(`ns${i.toString(36)}x:user-${i}`, 'get', false, 0.1);
+    for (let i = 0; i < 3; i++) ca.add(`policy:user-${i}:tool-1:invoke`, 'get', true, 0.1);
+    const byPattern = new Map(ca.getStats().by_pattern.map((p) => [p.pattern, p.operations]));
+    expect(byPattern.get('policy:user:*')).toBe(4);
+    expect(byPattern.get('ns0x:user:*')).toBe(1);
+    // 1,000 patterns are tracked, the rest count under "(other)": the total stays exact.
+    expect(byPattern.size).toBe(1_001);
+    expect(byPattern.get('(other)')).toBe(5_000 - 999);
+    expect([...byPattern.values()].reduce((a, b) => a + b, 0)).toBe(5_004);
+  });
 });
