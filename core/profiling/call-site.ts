@@ -80,8 +80,12 @@ export function callSiteFromStack(stack: string | undefined, options: CallSiteOp
   return null;
 }
 
-/** Formats a captured stack (see captureStack) into a call site. */
-export function callSiteOf(holder: Error | null): string | null {
+/** A captured stack, or a call site already formatted (one a query's statement recorded). */
+export type SiteRef = Error | string | null;
+
+/** Formats a captured stack (see captureStack) into a call site; a formatted one is returned as is. */
+export function callSiteOf(holder: SiteRef): string | null {
   if (holder === null) return null;
+  if (typeof holder === 'string') return holder;
   return callSiteFromStack(holder.stack);
 }

@@ -8,6 +8,7 @@ import {
   type PoolLike,
   type PoolQueryHandoff,
 } from './pg-pool-hooks.js';
+import type { SiteRef } from './call-site.js';
 import type { IssuedQuery } from './query-stats.js';
 
 /**
@@ -48,6 +49,12 @@ class PoolQueryRecord implements PoolQueryHandoff {
   ) {}
   onConnectError(err: unknown): void {
     this.owner.end(this.issued, errorMessage(err), 0);
+  }
+  site(): SiteRef {
+    const { issued } = this;
+    if (issued.site !== null) return issued.site;
+    const entry = issued.entry;
+    return entry.callSite !== undefined ? entry.callSite : entry.site;
   }
 }
 

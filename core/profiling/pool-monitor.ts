@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { UsageError } from '../common/errors.js';
 import { TokenBucket, TopN } from './bounded.js';
-import { callSiteOf } from './call-site.js';
+import { callSiteOf, type SiteRef } from './call-site.js';
 import { LatencyHistogram } from './histogram.js';
 import { addCheckoutListener, removeCheckoutListener, type CheckoutListener, type PoolLike } from './pg-pool-hooks.js';
 import { PoolSampleStats } from './pool-samples.js';
@@ -12,8 +12,10 @@ import type { PoolSample } from './snapshot-types.js';
  * The seed's ConnectionPoolMonitor, for a pg.Pool: periodic samples of checked-out, idle and
  * waiting clients; exhaustion events (contiguous samples with callers waiting); how long each
  * checkout holds its client (including the ones pool.query takes internally); and clients held
- * longer than a second, with the call site that acquired them (captured for up to 20
- * checkouts a second, and up to 100 a second for a while after a long hold went unattributed).
+ * longer than a second, with the call site that acquired them. A `pool.query`'s checkout is
+ * attributed to where its statement was issued, as the query profiler recorded it (no stack
+ * walk); other checkouts capture a stack, for up to 10 a second, and up to 40 a second for a
+ * while after a long hold went unattributed.
  */
 
 /** The seed flagged connections "held >1 second" (likely audit writes). */
@@ -28,10 +30,14 @@ const MAX_LONG_HELD = 100;
  * put 73 ms in 6 s there at 100 + 500/s); long holds come from a few call sites, so a small
  * sample finds them.
  */
-const SITE_CAPTURES_PER_S = 20;
+const SITE_CAPTURES_PER_S = 10;
 const CAPTURE_ALL_AFTER_MISS_MS = 30_000;
-/** Even then, a ceiling: under saturation long holds are common, and "every checkout" meant thousands of stack walks a second. */
-const SITE_CAPTURES_PER_S_AFTER_MISS = 100;
+/**
+ * Even then, a ceiling: under saturation long holds are common, and "every checkout" meant
+ * thousands of stack walks a second. 120/s still cost 0.4% of the server's CPU at 5,500 req/s
+ * (~30 µs a walk); 40/s attributes the few sites long holds come from within a second or two.
+ */
+const SITE_CAPTURES_PER_S_AFTER_MISS = 40;
 
 export interface PgPoolLike extends PoolLike {
   totalCount: number;
@@ -53,7 +59,7 @@ export interface PoolMonitorOptions {
 
 interface Checkout {
   startMs: number;
-  site: Error | null;
+  site: SiteRef;
 }
 
 let registered: ConnectionPoolMonitor | null = null;

@@ -85,6 +85,21 @@ describe('ConnectionPoolMonitor on a real pg.Pool', () => {
     expect(monitor.getStats().long_held).toHaveLength(1);
   });
 
+  it("attributes a pool.query's long hold to where its statement was issued", async () => {
+    const pool = newPool(2);
+    const qp = new QueryProfiler();
+    qp.instrument(pool);
+    await qp.ready();
+    const monitor = new ConnectionPoolMonitor(pool);
+    const slow = () => pool.query('SELECT pg_sleep(1.05)'); // POOL-QUERY-HOLD
+    await slow();
+    // A second issue of the same statement borrows the recorded site (no stack walk of its own).
+    await slow();
+    const held = monitor.getStats().long_held;
+    expect(held).toHaveLength(2);
+    for (const h of held) expect(h.call_site).toBe(lineOf(import.meta.url, '// POOL-QUERY-HOLD'));
+  });
+
   it('feeds the report pool section from the registered monitor, and snapshot samples drain', async () => {
     const pool = newPool(3);
     expect(generatePerformanceReport().pool).toBeNull();
