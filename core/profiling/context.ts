@@ -19,6 +19,12 @@ export interface TraceFingerprintCount {
 export interface TraceState {
   readonly id: number;
   readonly name: string;
+  /**
+   * How many traces this one's span timings stand for: 1, or k when the function profiler
+   * times 1 in k traces (see FunctionProfiler.setTimingBudget), 0 in a trace it does not time.
+   * Counts are never weighted.
+   */
+  weight: number;
   /** Fingerprint key -> count in this trace; allocated on the first query of the trace. */
   fingerprints: Map<string, TraceFingerprintCount> | null;
 }
@@ -55,7 +61,7 @@ export const contextStorage = new AsyncLocalStorage<Store>();
 let nextTraceId = 1;
 
 export function newTraceState(name: string): TraceState {
-  return { id: nextTraceId++, name, fingerprints: null };
+  return { id: nextTraceId++, name, weight: 1, fingerprints: null };
 }
 
 /**

@@ -12,10 +12,20 @@ import { percentilesOf } from './summary-cache.js';
  * calls, total and self time and HDR percentiles per name, nested through AsyncLocalStorage
  * into a call tree; and request traces, which the query profiler uses for N+1 detection and
  * which carry the sampling decision for everything recorded inside them.
+ *
+ * Timing budget (setTimingBudget): above a given number of explicit-context traces a second,
+ * only 1 in k traces is timed, k a power of two retuned every second, and its timings are
+ * weighted by k. Calls and errors stay exact; times, percentiles and the call tree become
+ * estimates from a random sample of whole traces; observers (the /metrics histogram) still
+ * see every span. Spans cost ~2% of a saturated server's CPU when every one is timed.
  */
 
 /** Distinct span names tracked; later ones are counted under "(other)". */
 const MAX_FUNCTIONS = 1_000;
+/** Most traces one timed trace may stand for. */
+const MAX_TIMING_EVERY = 1_024;
+/** How often the 1-in-k choice follows the trace rate. */
+const RETUNE_INTERVAL_MS = 1_000;
 
 interface Entry {
   readonly name: string;
@@ -69,6 +79,26 @@ class ExplicitSpan implements Frame, OpenSpan {
   }
 }
 
+/**
+ * A span of an untimed trace (see setTimingBudget): counted when it ends, never timed unless
+ * its name is observed. Its own frame, so queries below still know their trace (N+1 counts
+ * stay exact); no call-tree node.
+ */
+class UntimedSpan implements Frame, OpenSpan {
+  readonly store: Frame;
+  readonly node: CallNode = DETACHED;
+  readonly parent = null;
+  childMs = 0;
+  constructor(
+    readonly trace: TraceState,
+    readonly entry: Entry,
+    /** Read only when the name has observers. */
+    readonly startMs: number,
+  ) {
+    this.store = this;
+  }
+}
+
 const NO_SPAN: OpenSpan = { store: undefined, entry: null, parent: null, startMs: 0 };
 const UNSAMPLED_SPAN: OpenSpan = { store: UNSAMPLED, entry: null, parent: null, startMs: 0 };
 
@@ -82,6 +112,15 @@ export class FunctionProfiler {
   private entries = new Map<string, Entry>();
   private tree = new CallTree();
   private observers = new Map<string, Array<(durationMs: number) => void>>();
+  /** Explicit-context traces a second that are all timed (Infinity: no budget). */
+  private budget = Infinity;
+  /** 1 in `timingEvery` explicit-context traces is timed. */
+  private timingEvery = 1;
+  private retuneTimer: NodeJS.Timeout | null = null;
+  private tracesSinceRetune = 0;
+  private lastRetuneMs = 0;
+  private traceCount = 0;
+  private timedTraceCount = 0;
 
   enable(): void {
     this.enabled = true;
@@ -102,6 +141,48 @@ export class FunctionProfiler {
   }
   get samplingRate(): number {
     return this.rate;
+  }
+
+  /**
+   * Times every explicit-context trace (beginTrace) up to `tracesPerSecond`; above it, 1 in k,
+   * k the power of two that brings the last second's rate within the budget. Calls and errors
+   * stay exact; see the class comment. null (the default) or Infinity times every trace.
+   */
+  setTimingBudget(tracesPerSecond: number | null): void {
+    if (tracesPerSecond !== null && (typeof tracesPerSecond !== 'number' || !(tracesPerSecond > 0))) {
+      throw new UsageError(`timing budget must be a number of traces per second > 0 (got ${String(tracesPerSecond)})`);
+    }
+    this.budget = tracesPerSecond ?? Infinity;
+    this.timingEvery = 1;
+    this.tracesSinceRetune = 0;
+    this.lastRetuneMs = performance.now();
+    if (this.budget === Infinity) {
+      if (this.retuneTimer !== null) clearInterval(this.retuneTimer);
+      this.retuneTimer = null;
+    } else if (this.retuneTimer === null) {
+      this.retuneTimer = setInterval(() => this.retune(), RETUNE_INTERVAL_MS);
+      this.retuneTimer.unref();
+    }
+  }
+  get timingBudget(): number | null {
+    return this.budget === Infinity ? null : this.budget;
+  }
+
+  /** Explicit-context traces since the last reset, and how many of them were timed. */
+  timing(): { traces: number; timed_traces: number; timing_every: number } {
+    return { traces: this.traceCount, timed_traces: this.timedTraceCount, timing_every: this.timingEvery };
+  }
+
+  /** Follows the trace rate: the smallest power of two k with rate / k within the budget. */
+  retune(nowMs = performance.now()): void {
+    const elapsedS = (nowMs - this.lastRetuneMs) / 1000;
+    if (!(elapsedS > 0)) return;
+    const perSecond = this.tracesSinceRetune / elapsedS;
+    this.tracesSinceRetune = 0;
+    this.lastRetuneMs = nowMs;
+    let every = 1;
+    while (perSecond / every > this.budget && every < MAX_TIMING_EVERY) every *= 2;
+    this.timingEvery = every;
   }
 
   /** Wraps fn (sync or async) in a span; `this`, arguments, result and errors pass through. */
@@ -159,7 +240,21 @@ export class FunctionProfiler {
       const detached: OpenSpan = { store: { trace, node: DETACHED, childMs: 0 }, entry: null, parent: null, startMs: 0 };
       return detached;
     }
-    return this.open(this.entry(name), null, trace, atMs);
+    const entry = this.entry(name);
+    this.traceCount++;
+    this.tracesSinceRetune++;
+    const every = this.timingEvery;
+    if (every > 1) {
+      // A random 1 in k (not every k-th: a round-robin load would alias with a counter).
+      if (Math.random() * every >= 1) {
+        // Weight 0: a span wrapped by profile() that still runs inside is counted, not timed.
+        trace.weight = 0;
+        return new UntimedSpan(trace, entry, entry.observers === null ? 0 : (atMs ?? performance.now()));
+      }
+      trace.weight = every;
+    }
+    this.timedTraceCount++;
+    return this.open(entry, null, trace, atMs);
   }
 
   /** Opens a span under `parent` (a handle from begin/beginTrace, or null for a root span). */
@@ -168,12 +263,27 @@ export class FunctionProfiler {
     if (ps === UNSAMPLED) return UNSAMPLED_SPAN;
     // Disabled: keep the parent's store, so queries below still count toward its trace.
     if (!this.enabled) return parent ?? NO_SPAN;
+    if (ps instanceof UntimedSpan) {
+      const entry = this.entry(name);
+      return new UntimedSpan(ps.trace, entry, entry.observers === null ? 0 : (atMs ?? performance.now()));
+    }
     const frame = ps ?? null;
     return this.open(this.entry(name), frame, frame === null ? null : frame.trace, atMs);
   }
 
   /** Closes a span opened by begin/beginTrace (at `atMs` when given, see beginTrace). */
   end(handle: SpanHandle, error = false, atMs?: number): void {
+    if (handle instanceof UntimedSpan) {
+      const e = handle.entry;
+      e.calls++;
+      if (error) e.errors++;
+      const obs = e.observers;
+      if (obs !== null) {
+        const durationMs = (atMs ?? performance.now()) - handle.startMs;
+        for (let i = 0; i < obs.length; i++) (obs[i] as (durationMs: number) => void)(durationMs);
+      }
+      return;
+    }
     const h = handle as OpenSpan;
     if (h.entry === null || h.entry === undefined) return;
     this.finish(h.entry, h.store as Frame, h.parent, h.startMs, error, atMs);
@@ -264,17 +374,20 @@ export class FunctionProfiler {
     const durationMs = (atMs ?? performance.now()) - startMs;
     // Concurrent children (Promise.all) can add up to more than the parent's wall time.
     const selfMs = durationMs > frame.childMs ? durationMs - frame.childMs : 0;
+    // A timed trace standing for `w` (see setTimingBudget): times weighted, the count exact.
+    const trace = frame.trace;
+    const w = trace === null ? 1 : trace.weight;
     entry.calls++;
-    entry.totalMs += durationMs;
-    entry.selfMs += selfMs;
-    entry.hist.record(durationMs);
+    entry.totalMs += durationMs * w;
+    entry.selfMs += selfMs * w;
+    entry.hist.record(durationMs, w);
     const node = frame.node;
-    node.calls++;
-    node.totalMs += durationMs;
-    node.selfMs += selfMs;
+    node.calls += w;
+    node.totalMs += durationMs * w;
+    node.selfMs += selfMs * w;
     if (error) {
       entry.errors++;
-      node.errors++;
+      node.errors += w;
     }
     if (parent !== null) parent.childMs += durationMs;
     const obs = entry.observers;
@@ -316,6 +429,8 @@ export class FunctionProfiler {
   reset(): void {
     this.entries = new Map();
     this.tree.reset();
+    this.traceCount = 0;
+    this.timedTraceCount = 0;
   }
 }
 

@@ -119,8 +119,11 @@ export class LatencyHistogram {
     this.fast = recordInternals(this.hist);
   }
 
-  /** Records one duration in milliseconds (fractions allowed; negative values count as 0). */
-  record(durationMs: number): void {
+  /**
+   * Records one duration in milliseconds (fractions allowed; negative values count as 0), or
+   * `count` of them: a sampled value that stands for several (see FunctionProfiler's timing budget).
+   */
+  record(durationMs: number, count = 1): void {
     const ms = durationMs > 0 ? durationMs : 0;
     let ns = Math.round(ms * NS_PER_MS);
     if (ns > HIGHEST_TRACKABLE_NS) ns = HIGHEST_TRACKABLE_NS;
@@ -131,18 +134,18 @@ export class LatencyHistogram {
       const bucket = Math.max(31 - Math.clz32(ns) - f.subBucketHalfCountMagnitude - f.unitMagnitude, 0);
       const index = ((bucket + 1) << f.subBucketHalfCountMagnitude) + (ns >>> (bucket + f.unitMagnitude)) - f.subBucketHalfCount;
       if (index < f.countsArrayLength) {
-        (f._counts[index] as number)++;
-        f._totalCount++;
+        (f._counts[index] as number) += count;
+        f._totalCount += count;
         if (ns > f.maxValue) f.updatedMaxValue(ns);
         if (ns !== 0 && ns < f.minNonZeroValue) f.updateMinNonZeroValue(ns);
       } else {
-        this.hist.recordValue(ns);
+        this.hist.recordValueWithCount(ns, count);
       }
     } else {
-      this.hist.recordValue(ns);
+      this.hist.recordValueWithCount(ns, count);
     }
-    this._count++;
-    this._sumMs += ms;
+    this._count += count;
+    this._sumMs += ms * count;
     if (ms < this._minMs) this._minMs = ms;
     if (ms > this._maxMs) this._maxMs = ms;
   }

@@ -214,6 +214,16 @@ export interface TimelinePoint {
 }
 
 /** What the profiling library's generatePerformanceReport() returns. */
+/** How many request traces the function profiler timed (see FunctionProfiler.setTimingBudget). */
+export interface FunctionTiming {
+  /** Explicit-context traces (requests) seen since the last reset. */
+  traces: number;
+  /** Of those, the ones whose spans were timed; the rest were counted only. */
+  timed_traces: number;
+  /** Traces a second timed in full; null when every trace is timed. */
+  budget_per_s: number | null;
+}
+
 export interface PerformanceReport {
   generated_at: string;
   queries: QueriesSection;
@@ -224,4 +234,9 @@ export interface PerformanceReport {
   cache: CacheSection;
   functions: FunctionStats[];
   call_tree: CallTreeNode[];
+  /**
+   * Present when span timings were sampled: calls and errors are exact, times, percentiles and
+   * the call tree are estimates from `timed_traces` of `traces`, weighted.
+   */
+  function_timing?: FunctionTiming;
 }

@@ -22,6 +22,7 @@ export function generatePerformanceReport(sources: ReportSources = {}): Performa
   const functions = sources.functions ?? functionProfiler;
   const cache = sources.cache ?? cacheAnalyzer;
   const pool = sources.pool === undefined ? registeredPoolMonitor() : sources.pool;
+  const timing = functions.timing();
   return {
     generated_at: new Date().toISOString(),
     queries: queries.getQueryStats(),
@@ -31,5 +32,6 @@ export function generatePerformanceReport(sources: ReportSources = {}): Performa
     cache: cache.getStats(),
     functions: functions.getStats(),
     call_tree: functions.getCallTree(),
+    ...(timing.timed_traces < timing.traces ? { function_timing: { traces: timing.traces, timed_traces: timing.timed_traces, budget_per_s: functions.timingBudget } } : {}),
   };
 }

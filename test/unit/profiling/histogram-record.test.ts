@@ -38,6 +38,22 @@ describe('LatencyHistogram.record (integer fast path)', () => {
     expect(ours.count).toBe(values.length);
   });
 
+  it('records a weighted value as recordValueWithCount does: same encoding, count and percentiles', () => {
+    const ours = new LatencyHistogram();
+    const ref = reference();
+    // Zero durations, single values, and weights up to a 32-bit bucket's limit.
+    const weighted: Array<[number, number]> = [[0, 3], [0.2, 1], [0.3, 100], [1.5, 70_000], [2.5, 2 ** 27 + 3], [40, 2 ** 31 - 1], [900, 2 ** 32 - 1]];
+    for (const [ms, count] of weighted) {
+      ours.record(ms, count);
+      ref.recordValueWithCount(Math.round(ms * 1e6), count);
+    }
+    const encoded = ours.encode();
+    expect(encoded.slice(encoded.lastIndexOf(';') + 1)).toBe(hdr.encodeIntoCompressedBase64(ref, 1));
+    const decoded = LatencyHistogram.decode(encoded);
+    expect(decoded.count).toBe(weighted.reduce((n, [, c]) => n + c, 0));
+    for (const p of [10, 50, 95, 99.99]) expect(decoded.percentile(p)).toBe(ours.percentile(p));
+  });
+
   it('keeps recording correctly into a decoded histogram', () => {
     const a = LatencyHistogram.from([1, 2, 3]);
     const b = LatencyHistogram.decode(a.encode());
