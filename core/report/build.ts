@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { packageRoot } from '../common/paths.js';
 import { LatencyHistogram } from '../profiling/histogram.js';
-import type { CacheSection, Check, LatencyMs, QueriesSection, TimelinePoint } from '../profiling/report-types.js';
+import type { CacheSection, Check, FunctionTiming, LatencyMs, QueriesSection, TimelinePoint } from '../profiling/report-types.js';
 import type { SessionRecord, Store } from '../store/index.js';
 import { REPORT_SCHEMA_VERSION, type KindLatency, type ReportProbes, type ReportSession, type SessionReport } from './types.js';
 
@@ -16,6 +16,7 @@ export const SECTION = {
   queryTotals: 'query_totals',
   errorsByClass: 'errors_by_class',
   probes: 'probes',
+  functionTiming: 'function_timing',
 } as const;
 
 /** Default slow-query threshold (the seed's 100 ms), when a session did not record its own. */
@@ -164,5 +165,11 @@ export function buildSessionReport(store: Store, id: string): SessionReport {
       functions: encodeAll(store.reader.getFunctionHistograms(id)),
     },
     probes: store.reader.getReportSection<ReportProbes>(id, SECTION.probes) ?? null,
+    ...functionTimingPart(store, id),
   };
+}
+
+function functionTimingPart(store: Store, id: string): { function_timing?: FunctionTiming } {
+  const timing = store.reader.getReportSection<FunctionTiming>(id, SECTION.functionTiming);
+  return timing ? { function_timing: timing } : {};
 }

@@ -99,6 +99,7 @@ function rowsFor(id: string, r: SessionReport): { [T in TableName]?: TableRows[T
       },
       { session_id: id, name: SECTION.errorsByClass, data: r.latency.errors_by_class },
       ...(r.probes ? [{ session_id: id, name: SECTION.probes, data: r.probes as unknown as TableRows['report_sections']['data'] }] : []),
+      ...(r.function_timing ? [{ session_id: id, name: SECTION.functionTiming, data: r.function_timing as unknown as TableRows['report_sections']['data'] }] : []),
     ],
   };
 }

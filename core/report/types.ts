@@ -3,6 +3,7 @@ import type {
   CallTreeNode,
   Check,
   FunctionStats,
+  FunctionTiming,
   LatencyMs,
   NPlusOneFinding,
   PoolSection,
@@ -95,4 +96,6 @@ export interface SessionReport {
   timeline: TimelinePoint[];
   histograms: ReportHistograms;
   probes: ReportProbes | null;
+  /** Present when the embedded server timed a sample of requests (its timing budget): see FunctionTiming. */
+  function_timing?: FunctionTiming;
 }

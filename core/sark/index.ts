@@ -10,7 +10,7 @@
  * The recorder runs it as a child process: forkSarkChild(options), protocol in ipc-types.ts.
  */
 export { startSarkServer, type RunningSarkServer } from './server.js';
-export { parseSarkServerOptions, type SarkServerOptions } from './options.js';
+export { DEFAULT_TIMING_BUDGET, parseSarkServerOptions, type SarkServerOptions } from './options.js';
 export {
   KNOB_SPECS,
   SARK_PROFILES,

@@ -57,9 +57,10 @@ class ProfilingInstrumentation implements SarkInstrumentation {
   readonly enabled = true;
   private readonly monitors: ConnectionPoolMonitor[] = [];
 
-  constructor() {
+  constructor(timingBudget: number | null) {
     queryProfiler.enable();
     functionProfiler.enable();
+    functionProfiler.setTimingBudget(timingBudget);
     cacheAnalyzer.enable();
     // Created now so the evaluation histogram observes evaluate_policy from the first request.
     metricsRegistry();
@@ -132,6 +133,7 @@ class ProfilingInstrumentation implements SarkInstrumentation {
   close(): void {
     for (const m of this.monitors) m.close();
     this.monitors.length = 0;
+    functionProfiler.setTimingBudget(null);
   }
 }
 
@@ -173,6 +175,7 @@ class NoInstrumentation implements SarkInstrumentation {
   close(): void {}
 }
 
-export function createInstrumentation(enabled: boolean): SarkInstrumentation {
-  return enabled ? new ProfilingInstrumentation() : new NoInstrumentation();
+/** `timingBudget`: requests a second timed in full (null: all); see FunctionProfiler.setTimingBudget. */
+export function createInstrumentation(enabled: boolean, timingBudget: number | null = null): SarkInstrumentation {
+  return enabled ? new ProfilingInstrumentation(timingBudget) : new NoInstrumentation();
 }

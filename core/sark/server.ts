@@ -16,7 +16,7 @@ import { createInstrumentation } from './instrumentation.js';
 import type { SarkInstrumentation } from './instrumentation-types.js';
 import { clearCacheAtStartup } from './invalidation.js';
 import { DEFAULT_SARK_PROFILE, resolveKnobs, type SarkKnobs, type SarkProfileName } from './knobs.js';
-import type { SarkServerOptions } from './options.js';
+import { DEFAULT_TIMING_BUDGET, type SarkServerOptions } from './options.js';
 import { CedarEngine } from './policy/cedar-engine.js';
 import { prewarmCache } from './prewarm.js';
 import { openStorage, type Storage } from './storage/storage.js';
@@ -85,7 +85,7 @@ export async function startSarkServer(options: SarkServerOptions = {}): Promise<
   const storageKind = options.pgUrl === undefined ? 'embedded' : 'postgres';
   const dataset = resolveDataset({ seed: options.seed, sizes: options.sizes, storage: storageKind });
   const description = describeDataset({ seed: options.seed, sizes: options.sizes, storage: storageKind });
-  const instr = createInstrumentation(options.profiling ?? true);
+  const instr = createInstrumentation(options.profiling ?? true, options.timingBudget === undefined ? DEFAULT_TIMING_BUDGET : options.timingBudget);
   // Captured here, outside any request: background work (audit flushes, revalidation) runs in
   // this context, so it is never attributed to the request that happened to trigger it.
   const detached: DetachedRunner = AsyncLocalStorage.snapshot();

@@ -70,6 +70,8 @@ export async function finalizeSession(store: Store, writer: BatchedWriter, id: s
       data: { total_queries: q.total_queries, avg_duration_ms: q.avg_duration_ms, slow_queries_count: q.slow_queries_count, slow_query_threshold_ms: q.slow_query_threshold_ms },
     });
   }
+  const timing = input.profile?.function_timing;
+  if (timing) w.push('report_sections', { session_id: id, name: SECTION.functionTiming, data: timing as unknown as JsonValue });
   if (input.probes) {
     if (!input.profile) probeRows(id, input.probes, w);
     const probes = {

@@ -159,6 +159,7 @@ export async function prepareRecording(store: Store, opts: RecordOptions, log: (
           seed: opts.embedded?.seed,
           sizes: opts.embedded?.sizes,
           profiling: opts.embedded?.profiling,
+          timingBudget: opts.embedded?.timingBudget,
           port: opts.embedded?.port,
           embeddedDataDir: opts.embedded?.embeddedDataDir,
         },

@@ -39,6 +39,8 @@ export interface EmbeddedExtras {
   sizes?: Partial<{ users: number; teams: number; tools: number; servers: number; auditRows: number }>;
   /** false: run the embedded server uninstrumented. */
   profiling?: boolean;
+  /** Requests a second the embedded server times in full (null: all; default 1,000). */
+  timingBudget?: number | null;
   port?: number;
   embeddedDataDir?: string;
 }

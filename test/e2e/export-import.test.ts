@@ -90,4 +90,20 @@ describe('export and import', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
     await expect.poll(() => rows.count()).toBe(before - 1);
   });
+
+  it('says on the Functions tab when times are estimates from a sample of requests', async () => {
+    const { page } = w;
+    const r = await baselineReport('e2e-sampled', '2026-11-26T11:00:00.000Z');
+    r.function_timing = { traces: 180_000, timed_traces: 31_000, budget_per_s: 1_000 };
+    const id = (await rpc(backend, 'sessions/import', { filename: 'sampled.json', content: JSON.stringify(r) })).id;
+    await page.goto(`${backend.openUrl}#/session/${encodeURIComponent(id)}/functions`);
+    await page.getByTestId('functions-table').waitFor();
+    await expectText(page.getByTestId('function-timing-note'), 'estimated from 31,000 of 180,000 requests');
+    // A session whose every request was timed has no such note.
+    const plain = await baselineReport('e2e-timed', '2026-11-26T12:00:00.000Z');
+    const plainId = (await rpc(backend, 'sessions/import', { filename: 'timed.json', content: JSON.stringify(plain) })).id;
+    await page.goto(`${backend.openUrl}#/session/${encodeURIComponent(plainId)}/functions`);
+    await page.getByTestId('functions-table').waitFor();
+    expect(await page.getByTestId('function-timing-note').count()).toBe(0);
+  });
 });

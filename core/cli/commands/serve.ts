@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../common/errors.js';
-import { KNOB_SPECS, parseKnobAssignments, startSarkServer } from '../../sark/index.js';
+import { DEFAULT_TIMING_BUDGET, KNOB_SPECS, parseKnobAssignments, startSarkServer } from '../../sark/index.js';
 import { targetFrom, type TargetFlags } from './target-options.js';
 
 function knobsHelp(): string {
@@ -19,6 +19,7 @@ export function registerServe(program: Command): void {
     .option('--pg <url>', 'store data in this Postgres (schema sark_embedded) instead of the embedded one')
     .option('--redis <url>', 'cache decisions in this Redis instead of in process')
     .option('--no-profiling', 'run uninstrumented')
+    .option('--timing-budget <n>', 'requests a second whose spans are all timed; above it 1 in k is, counts stay exact ("all": no limit)', String(DEFAULT_TIMING_BUDGET))
     .option('--dataset <sizes>', 'data set sizes, e.g. users=500,tools=200,audit-rows=100000')
     .option('--dataset-seed <n>', 'data set seed')
     .option('--help-knobs', 'list the knobs and their defaults')
@@ -37,6 +38,7 @@ export function registerServe(program: Command): void {
         pgUrl: target.pg,
         redisUrl: target.redis,
         profiling: embedded.profiling,
+        timingBudget: embedded.timingBudget,
         sizes: embedded.sizes,
         seed: embedded.seed,
         log: (line) => process.stderr.write(`${line}\n`),

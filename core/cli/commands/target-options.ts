@@ -18,6 +18,7 @@ export function addTargetOptions(cmd: Command): Command {
     .option('--set <knob=value>', 'override one embedded-server knob (repeatable); see `serve --help-knobs`', collect, [] as string[])
     .option('--port <n>', 'port of the embedded server (default: a free one)')
     .option('--no-profiling', 'run the embedded server uninstrumented (to measure the cost of profiling)')
+    .option('--timing-budget <n>', 'embedded server: requests a second whose spans are all timed; above it 1 in k is, call counts stay exact ("all": no limit; default 1000)')
     .option('--dataset <sizes>', 'embedded data set sizes, e.g. users=500,tools=200,audit-rows=100000')
     .option('--dataset-seed <n>', 'embedded data set seed')
     .option('--redis-monitor <seconds>', 'sample Redis MONITOR for per-pattern hit rates (costs the server throughput)');
@@ -45,6 +46,7 @@ export interface TargetFlags {
   set: string[];
   port?: string;
   profiling: boolean;
+  timingBudget?: string;
   dataset?: string;
   datasetSeed?: string;
   redisMonitor?: string;
@@ -87,6 +89,7 @@ export function targetFrom(f: TargetFlags, allowObserve: boolean): { target: Rec
   const monitor = f.redisMonitor === undefined ? undefined : parseNumberOption('--redis-monitor', f.redisMonitor, { integer: true, min: 1, max: 3600 });
   const embedded: EmbeddedExtras = {
     profiling: f.profiling,
+    timingBudget: f.timingBudget === undefined ? undefined : f.timingBudget === 'all' ? null : parseNumberOption('--timing-budget', f.timingBudget, { min: 1 }),
     port: f.port === undefined ? undefined : parseNumberOption('--port', f.port, { integer: true, min: 0, max: 65535 }),
     sizes: f.dataset ? parseSizes(f.dataset) : undefined,
     seed: f.datasetSeed === undefined ? undefined : parseNumberOption('--dataset-seed', f.datasetSeed, { integer: true, min: 0 }),

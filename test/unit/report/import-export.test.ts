@@ -24,6 +24,7 @@ async function fullReport(): Promise<SessionReport> {
   r.cache!.hit_latency_histogram = [{ from_ms: 0, to_ms: 1, count: 9000 }, { from_ms: 10, to_ms: null, count: 3 }];
   r.probes = { postgres: { version: '15.19' }, warnings: ['pg_stat_statements missing'] };
   r.latency.errors_by_class = { timeout: 2, http_5xx: 1 };
+  r.function_timing = { traces: 50_000, timed_traces: 9_000, budget_per_s: 1_000 };
   r.recommendations = await recommend(r);
   r.summary.checks = computeChecks(r);
   return r;

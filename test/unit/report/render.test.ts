@@ -6,6 +6,14 @@ import { renderTextReport } from '../../../core/report/text.js';
 import { makeReport } from '../../fixtures/report.js';
 
 describe('text and markdown reports', () => {
+  it('say when function times are estimates from a sample of requests', () => {
+    const r = makeReport();
+    expect(renderTextReport(r)).not.toMatch(/estimated from/);
+    r.function_timing = { traces: 180_000, timed_traces: 31_000, budget_per_s: 1_000 };
+    expect(renderTextReport(r)).toMatch(/Times and percentiles are estimated from 31,000 of 180,000 requests \(above 1,000 requests\/s only a sample is timed\); calls and errors are exact\./);
+  });
+
+
   it('lead with the critical metrics and the ranked findings, then the seed tables', async () => {
     const r = makeReport();
     r.n_plus_one = [{ fingerprint: 'fp', query: 'SELECT 1 FROM user_team_memberships WHERE user_id = $1 AND team_id = $2', occurrences: 500, traces_affected: 90, max_per_trace: 8, total_duration_ms: 800, example: "... team_id = 'team-3'", call_site: 'core/sark/teams.ts:42', detection: 'trace' }];

@@ -23,10 +23,23 @@ export function FunctionsTab({ report: r }: { report: SessionReport }) {
     <div className="stack">
       <Section title="Top functions by total time" id="fn-title">
         <DataTable columns={COLUMNS} rows={r.functions} rowKey={(f) => f.name} label="Functions" initialSort={{ key: 'total', dir: 'desc' }} maxHeightPx={400} empty={<EmptyState title="No function spans recorded" />} testId="functions-table" />
+        <TimingNote report={r} />
       </Section>
       <Section title="Flame graph (root on top; width = total time; click to zoom)" id="flame-title">
         <FlameGraph roots={r.call_tree} />
       </Section>
     </div>
+  );
+}
+
+/** Above its timing budget the embedded server times a sample of requests: say so where the times are read. */
+function TimingNote({ report: r }: { report: SessionReport }) {
+  const t = r.function_timing;
+  if (t === undefined || t.timed_traces >= t.traces) return null;
+  return (
+    <p className="muted" data-testid="function-timing-note">
+      Times, percentiles and the flame graph are estimated from {fmtInt(t.timed_traces)} of {fmtInt(t.traces)} requests
+      {t.budget_per_s === null ? '' : ` (above ${fmtInt(t.budget_per_s)} requests/s only a sample is timed)`}; calls and errors are exact.
+    </p>
   );
 }
