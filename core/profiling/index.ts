@@ -23,7 +23,7 @@ export { defaultKeyPattern, type KeyPatternRule } from './key-patterns.js';
 export type { RedisInstrumentOptions } from './redis-instrument.js';
 export { generatePerformanceReport, type ReportSources } from './report.js';
 export { printPerformanceReport, renderPerformanceReport } from './print-report.js';
-export { takeSnapshot, type SnapshotOptions } from './snapshot.js';
+export { takeSnapshot, takeSnapshotSpread, type SnapshotOptions } from './snapshot.js';
 export { metricsRegistry, POLICY_EVALUATION_SPAN } from './metrics.js';
 export { callSiteFromStack } from './call-site.js';
 export { LatencyHistogram, exactPercentile, type LatencySummary } from './histogram.js';

@@ -88,15 +88,28 @@ export async function runSarkChild(argv: readonly string[] = process.argv.slice(
     startupMs: running.startupMs,
   });
   let count = 0;
+  // The periodic snapshot being taken (its histograms are encoded over several turns): the final
+  // one waits for it, so it cannot arrive after the final and overwrite it with older figures.
+  let live: Promise<void> | null = null;
   const timer = setInterval(() => {
+    if (live !== null) return;
     count++;
-    void send({ type: 'snapshot', snapshot: running.instrumentation.snapshot(count % HISTOGRAMS_EVERY_N_SNAPSHOTS === 0) });
+    live = running.instrumentation
+      .snapshotSpread(count % HISTOGRAMS_EVERY_N_SNAPSHOTS === 0)
+      .then((snapshot) => send({ type: 'snapshot', snapshot }))
+      .catch((err: unknown) => {
+        process.stderr.write(`[sark] snapshot failed: ${redactText(errorMessage(err))}\n`);
+      })
+      .finally(() => {
+        live = null;
+      });
   }, SNAPSHOT_INTERVAL_MS);
   let stopping = false;
   const stop = async (reportFinal: boolean): Promise<void> => {
     if (stopping) return;
     stopping = true;
     clearInterval(timer);
+    await live;
     let exitCode = 0;
     try {
       // In-flight requests finish and buffered audit rows are written before the last snapshot.
@@ -114,6 +127,7 @@ export async function runSarkChild(argv: readonly string[] = process.argv.slice(
     if (drained || stopping) return;
     drained = true;
     clearInterval(timer);
+    await live;
     try {
       await running.quiesce();
       await send({ type: 'final', snapshot: running.instrumentation.snapshot(true) });

@@ -70,6 +70,8 @@ export interface SarkInstrumentation {
   report(): PerformanceReport | null;
   /** What the child streams to the recorder (cumulative; histograms only when asked). */
   snapshot(withHistograms: boolean): ProfilingSnapshot;
+  /** The same, for the periodic snapshots under load: histograms encoded one per event-loop turn. */
+  snapshotSpread(withHistograms: boolean): Promise<ProfilingSnapshot>;
   metrics(): Promise<MetricsText>;
   /** Forgets everything recorded (after startup work such as pre-warming). */
   reset(): void;

@@ -7,6 +7,7 @@ import {
   metricsRegistry,
   queryProfiler,
   takeSnapshot,
+  takeSnapshotSpread,
   withStore,
   type SpanHandle,
 } from '../profiling/index.js';
@@ -118,6 +119,10 @@ class ProfilingInstrumentation implements SarkInstrumentation {
     return takeSnapshot({ histograms: withHistograms });
   }
 
+  snapshotSpread(withHistograms: boolean) {
+    return takeSnapshotSpread({ histograms: withHistograms });
+  }
+
   async metrics(): Promise<MetricsText> {
     const registry = metricsRegistry();
     return { contentType: registry.contentType, body: await registry.metrics() };
@@ -166,6 +171,9 @@ class NoInstrumentation implements SarkInstrumentation {
   snapshot(withHistograms: boolean) {
     // The profilers are untouched, so this is an empty (but well-formed) snapshot.
     return takeSnapshot({ histograms: withHistograms, pool: null });
+  }
+  snapshotSpread(withHistograms: boolean) {
+    return Promise.resolve(this.snapshot(withHistograms));
   }
   async metrics(): Promise<MetricsText> {
     const registry = metricsRegistry();

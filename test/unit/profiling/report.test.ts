@@ -15,6 +15,7 @@ import {
   queryProfiler,
   registerPoolMonitor,
   takeSnapshot,
+  takeSnapshotSpread,
 } from '../../../core/profiling/index.js';
 import { LeanHistogram } from '../../../core/profiling/metrics.js';
 
@@ -194,5 +195,24 @@ describe('report, text, metrics and snapshots from the default instances', () =>
     expect(LatencyHistogram.decode(second.histograms!.queries[fp]!).count).toBe(6);
     expect(LatencyHistogram.decode(second.histograms!.functions['http_request']!).count).toBe(1);
     expect(JSON.parse(JSON.stringify(second))).toEqual(second);
+  });
+
+  it('takeSnapshotSpread: the same histograms, encoded while other work gets event-loop turns', async () => {
+    recordSomething();
+    const reference = takeSnapshot({ histograms: true, pool: null });
+    const order: string[] = [];
+    const spreading = takeSnapshotSpread({ histograms: true, pool: null }).then((s) => {
+      order.push('snapshot');
+      return s;
+    });
+    // Work that arrives meanwhile (a request) runs between the encodes: the loop is not held.
+    setImmediate(() => order.push('request'));
+    const spread = await spreading;
+    expect(order).toEqual(['request', 'snapshot']);
+    expect(spread.seq).toBe(reference.seq + 1);
+    expect(spread.histograms).toEqual(reference.histograms);
+    expect(Object.keys(spread.histograms!.functions).length + Object.keys(spread.histograms!.queries).length).toBeGreaterThan(2);
+    expect(spread.report.queries.total_queries).toBe(reference.report.queries.total_queries);
+    expect((await takeSnapshotSpread({ pool: null })).histograms).toBeNull();
   });
 });
