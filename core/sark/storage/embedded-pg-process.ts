@@ -12,9 +12,10 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { isEmptyDir, readPgliteTemplate } from './pglite-template.js';
 import { SARK_SCHEMA } from './schema-sql.js';
 
-export type EmbeddedPgMessage = { type: 'listening'; port: number } | { type: 'error'; message: string } | { type: 'stopped' };
+export type EmbeddedPgMessage = { type: 'listening'; port: number; fromTemplate: boolean } | { type: 'error'; message: string } | { type: 'stopped' };
 
 function send(msg: EmbeddedPgMessage): void {
   if (process.send && process.connected) process.send(msg);
@@ -24,7 +25,9 @@ async function main(): Promise<void> {
   const dataDir = process.argv[2];
   const maxConnections = Number(process.argv[3] ?? '100');
   if (!dataDir) throw new Error('usage: embedded-pg-process <dataDir> <maxConnections>');
-  const db = await PGlite.create({ dataDir });
+  // A new database starts from the packaged template when there is one (see pglite-template.ts).
+  const template = isEmptyDir(dataDir) ? readPgliteTemplate() : undefined;
+  const db = await PGlite.create(template === undefined ? { dataDir } : { dataDir, loadDataDir: template });
   // PGlite has one backend session shared by every socket connection, and it ignores startup
   // options: setting search_path here is how `SET search_path` "on the pool" reaches it.
   await db.exec(`SET search_path TO ${SARK_SCHEMA}, public`);
@@ -49,7 +52,7 @@ async function main(): Promise<void> {
   process.on('disconnect', () => void stop());
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
-  send({ type: 'listening', port });
+  send({ type: 'listening', port, fromTemplate: template !== undefined });
 }
 
 main().catch((err: unknown) => {

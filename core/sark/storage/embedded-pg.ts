@@ -26,6 +26,8 @@ export interface EmbeddedPostgres {
   dataDir: string;
   /** True when the persistent dir was locked and a throwaway dir is used instead. */
   temporary: boolean;
+  /** True when a new database was unpacked from the packaged template rather than initdb'd. */
+  fromTemplate: boolean;
   close(): Promise<void>;
 }
 
@@ -92,7 +94,7 @@ export function releaseDirLock(lockFile: string): void {
   }
 }
 
-function spawnPglite(dataDir: string, maxConnections: number): Promise<{ child: ChildProcess; port: number }> {
+function spawnPglite(dataDir: string, maxConnections: number): Promise<{ child: ChildProcess; port: number; fromTemplate: boolean }> {
   const { modulePath, execArgv } = forkArgsFor(siblingModuleUrl(import.meta.url, 'embedded-pg-process'));
   const child = fork(modulePath, [dataDir, String(maxConnections)], { execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
@@ -111,7 +113,7 @@ function spawnPglite(dataDir: string, maxConnections: number): Promise<{ child: 
     child.on('message', (msg: EmbeddedPgMessage) => {
       if (msg.type === 'listening') {
         clearTimeout(timer);
-        resolve({ child, port: msg.port });
+        resolve({ child, port: msg.port, fromTemplate: msg.fromTemplate });
       } else if (msg.type === 'error') fail(msg.message);
     });
     child.once('error', (err) => fail(errorMessage(err)));
@@ -148,7 +150,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     if (temporary) rmSync(dataDir, { recursive: true, force: true });
     else releaseDirLock(lockFile);
   };
-  let started: { child: ChildProcess; port: number };
+  let started: { child: ChildProcess; port: number; fromTemplate: boolean };
   try {
     mkdirSync(dataDir, { recursive: true });
     try {
@@ -165,13 +167,14 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     cleanup();
     throw err;
   }
-  const { child, port } = started;
+  const { child, port, fromTemplate } = started;
   let closed: Promise<void> | undefined;
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
     dataDir,
     temporary,
+    fromTemplate,
     close() {
       closed ??= stopChild(child).finally(cleanup);
       return closed;

@@ -83,7 +83,7 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
       warn: (m) => log(`warning: ${m}`),
     });
     connectionString = embedded.url;
-    log(`embedded Postgres ready in ${Math.round(performance.now() - t0)} ms (${embedded.dataDir})`);
+    log(`embedded Postgres ready in ${Math.round(performance.now() - t0)} ms (${embedded.dataDir}${embedded.fromTemplate ? ', new, from the packaged template' : ''})`);
   }
   try {
     const setup = await prepareDataset(connectionString, dataset, knobs.analyticsIndex, log);
