@@ -11,9 +11,9 @@ import { autocannon, mixRequest, prng, startProfiledPair, stopChild, type Autoca
  *
  * On a shared 2-core VM the throughput of one 6 s round swings by +-20% (an A/A run, profiling on
  * in both servers, gave 6,120-9,257 req/s), which buries a 2% effect. So each round also reads
- * the CPU time each server spent (its threads' schedstat, Linux) per request served: the cost of
- * profiling in CPU per request, the figure that sets throughput once the server is CPU-bound,
- * and one that the neighbours' noise moves far less.
+ * the CPU time each server spent (its threads' schedstat, Linux) per request served, in turn and
+ * loaded at once: the cost of profiling in CPU per request, the figure that sets throughput once
+ * the server is CPU-bound, and one that the neighbours' noise moves far less.
  */
 export interface OverheadResult {
   rounds: number;
@@ -32,6 +32,11 @@ export interface OverheadResult {
   together_off_rps: number[];
   /** Both servers loaded at the same time: 1 - median(on/off throughput), in %. */
   together_cost_pct: number;
+  /**
+   * Both loaded at once: median of the per-round ratios of server CPU per request, on over off,
+   * minus 1, in %. The steadiest figure here: an A/A run (profiling off in both) gave -0.9%.
+   */
+  together_cpu_cost_pct: number | null;
 }
 
 /** CPU time (ns) spent so far by every thread of process `pid`, or null where /proc has no schedstat. */
@@ -50,6 +55,8 @@ function processCpuNs(pid: number): number | null {
     return null;
   }
 }
+
+const cpu = (v: number | null) => (v === null ? '' : `, ${v.toFixed(0)} us CPU/request`);
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -104,6 +111,7 @@ export async function measureProfilingCost(
       together_on_rps: [],
       together_off_rps: [],
       together_cost_pct: 0,
+      together_cpu_cost_pct: null,
     };
     const ratios: number[] = [];
     const p95Ratios: number[] = [];
@@ -126,7 +134,6 @@ export async function measureProfilingCost(
         out.off_cpu_us_per_request.push(cpuOff);
         cpuRatios.push(cpuOn / cpuOff);
       }
-      const cpu = (v: number | null) => (v === null ? '' : `, ${v.toFixed(0)} us CPU/request`);
       process.stdout.write(
         `   round ${r + 1}: profiling on ${res.on.rps.toFixed(0)} req/s p95 ${res.on.p95.toFixed(2)} ms${cpu(cpuOn)}; ` +
           `off ${res.off.rps.toFixed(0)} req/s p95 ${res.off.p95.toFixed(2)} ms${cpu(cpuOff)}\n`,
@@ -136,14 +143,19 @@ export async function measureProfilingCost(
     // machine does meanwhile hits both; the two compete for the cores, and the costlier one
     // serves proportionally less.
     const together: number[] = [];
+    const togetherCpu: number[] = [];
     for (let r = 0; r < opts.rounds; r++) {
       const [a, b] = await Promise.all([load(on.ready, opts.roundS, opts.connections, 200 + r), load(off.ready, opts.roundS, opts.connections, 200 + r)]);
       together.push(a.rps / b.rps);
+      if (a.cpuUsPerRequest !== null && b.cpuUsPerRequest !== null) togetherCpu.push(a.cpuUsPerRequest / b.cpuUsPerRequest);
       out.together_on_rps.push(a.rps);
       out.together_off_rps.push(b.rps);
-      process.stdout.write(`   together ${r + 1}: profiling on ${a.rps.toFixed(0)} req/s, off ${b.rps.toFixed(0)} req/s (${((a.rps / b.rps - 1) * 100).toFixed(1)}%)\n`);
+      process.stdout.write(
+        `   together ${r + 1}: profiling on ${a.rps.toFixed(0)} req/s${cpu(a.cpuUsPerRequest)}, off ${b.rps.toFixed(0)} req/s${cpu(b.cpuUsPerRequest)} (${((a.rps / b.rps - 1) * 100).toFixed(1)}%)\n`,
+      );
     }
     out.together_cost_pct = (1 - median(together)) * 100;
+    out.together_cpu_cost_pct = togetherCpu.length > 0 ? (median(togetherCpu) - 1) * 100 : null;
     out.throughput_cost_pct = (1 - median(ratios)) * 100;
     out.p95_cost_pct = (median(p95Ratios) - 1) * 100;
     out.cpu_cost_pct = cpuRatios.length > 0 ? (median(cpuRatios) - 1) * 100 : null;

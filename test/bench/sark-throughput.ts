@@ -262,7 +262,8 @@ function costLine(o: OverheadResult): string {
   const cpu = o.cpu_cost_pct === null ? '' : `, server CPU per request +${o.cpu_cost_pct.toFixed(1)}%`;
   return (
     `profiling cost (median of ${o.rounds} alternating rounds): throughput ${o.throughput_cost_pct.toFixed(1)}% (target <= 2%), p95 ${o.p95_cost_pct.toFixed(1)}% (target <= 5%)${cpu}\n` +
-    `profiling cost (median of ${o.rounds} rounds, both servers loaded at once): throughput ${o.together_cost_pct.toFixed(1)}% (target <= 2%)\n`
+    `profiling cost (median of ${o.rounds} rounds, both servers loaded at once): throughput ${o.together_cost_pct.toFixed(1)}% (target <= 2%)` +
+    `${o.together_cpu_cost_pct === null ? '' : `, server CPU per request +${o.together_cpu_cost_pct.toFixed(1)}%`}\n`
   );
 }
 
