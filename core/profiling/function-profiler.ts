@@ -17,7 +17,8 @@ import { percentilesOf } from './summary-cache.js';
  * only 1 in k traces is timed, k a power of two retuned every second, and its timings are
  * weighted by k. Calls and errors stay exact; times, percentiles and the call tree become
  * estimates from a random sample of whole traces; observers (the /metrics histogram) still
- * see every span. Spans cost ~2% of a saturated server's CPU when every one is timed.
+ * see every span. In the embedded server at ~4,000 req/s, timing every trace cost 5.6% more CPU
+ * per request than a budget of 1,000 a second.
  */
 
 /** Distinct span names tracked; later ones are counted under "(other)". */
