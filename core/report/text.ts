@@ -211,8 +211,8 @@ function functionsBlock(r: SessionReport, limit: number): string {
 function timingNote(r: SessionReport): string {
   const t = r.function_timing;
   if (t === undefined || t.timed_traces >= t.traces) return '';
-  const budget = t.budget_per_s === null ? '' : ` (above ${int(t.budget_per_s)} requests/s only a sample is timed)`;
-  return `\n  Times and percentiles are estimated from ${int(t.timed_traces)} of ${int(t.traces)} requests${budget}; calls and errors are exact.`;
+  const budget = t.budget_per_s === null ? '' : `: above ${int(t.budget_per_s)} a second, only a sample is timed`;
+  return `\n  Times and percentiles are estimated from ${int(t.timed_traces)} of ${int(t.traces)} traces (requests and background jobs)${budget}. Calls and errors are exact.`;
 }
 
 function probeWarnings(r: SessionReport): string {

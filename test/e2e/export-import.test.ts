@@ -98,7 +98,8 @@ describe('export and import', () => {
     const id = (await rpc(backend, 'sessions/import', { filename: 'sampled.json', content: JSON.stringify(r) })).id;
     await page.goto(`${backend.openUrl}#/session/${encodeURIComponent(id)}/functions`);
     await page.getByTestId('functions-table').waitFor();
-    await expectText(page.getByTestId('function-timing-note'), 'estimated from 31,000 of 180,000 requests');
+    await expectText(page.getByTestId('function-timing-note'), 'estimated from 31,000 of 180,000 traces (requests and background jobs): above 1,000 a second, only a sample is timed. Calls and errors are exact.');
+    await screenshot(page, 'session-functions-sampled');
     // A session whose every request was timed has no such note.
     const plain = await baselineReport('e2e-timed', '2026-11-26T12:00:00.000Z');
     const plainId = (await rpc(backend, 'sessions/import', { filename: 'timed.json', content: JSON.stringify(plain) })).id;

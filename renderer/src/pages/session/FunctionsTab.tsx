@@ -37,9 +37,9 @@ function TimingNote({ report: r }: { report: SessionReport }) {
   const t = r.function_timing;
   if (t === undefined || t.timed_traces >= t.traces) return null;
   return (
-    <p className="muted" data-testid="function-timing-note">
-      Times, percentiles and the flame graph are estimated from {fmtInt(t.timed_traces)} of {fmtInt(t.traces)} requests
-      {t.budget_per_s === null ? '' : ` (above ${fmtInt(t.budget_per_s)} requests/s only a sample is timed)`}; calls and errors are exact.
+    <p className="muted" data-testid="function-timing-note" style={{ marginTop: 8 }}>
+      Times, percentiles and the flame graph are estimated from {fmtInt(t.timed_traces)} of {fmtInt(t.traces)} traces (requests and background jobs)
+      {t.budget_per_s === null ? '' : `: above ${fmtInt(t.budget_per_s)} a second, only a sample is timed`}. Calls and errors are exact.
     </p>
   );
 }
