@@ -218,6 +218,16 @@ function compareCache(a: SessionReport, b: SessionReport, alpha: number): CacheP
   return out.sort((p, q) => Math.max(q.baseline_operations, q.candidate_operations) - Math.max(p.baseline_operations, p.candidate_operations));
 }
 
+/**
+ * The share of a session's traces whose spans were timed (1 unless its timing budget was
+ * exceeded): the function histograms hold one weighted count per trace, so this is how much
+ * evidence each count really is.
+ */
+function timedShare(r: SessionReport): number {
+  const t = r.function_timing;
+  return t === undefined || t.traces <= 0 || t.timed_traces >= t.traces ? 1 : Math.max(t.timed_traces, 1) / t.traces;
+}
+
 function compareFunctions(a: SessionReport, b: SessionReport, alpha: number, minEffectPct: number): FunctionComparison[] {
   const fa = new Map(a.functions.map((f) => [f.name, f]));
   const fb = new Map(b.functions.map((f) => [f.name, f]));
@@ -230,7 +240,7 @@ function compareFunctions(a: SessionReport, b: SessionReport, alpha: number, min
     let significant = false;
     let better: boolean | null = null;
     if (ha && hb && ha.count > 0 && hb.count > 0) {
-      const r = compareHistograms(ha, hb, { alpha, minEffectPct, lowerIsBetter: true, statistic: 'mean' });
+      const r = compareHistograms(ha, hb, { alpha, minEffectPct, lowerIsBetter: true, statistic: 'mean', weights: [timedShare(a), timedShare(b)] });
       significant = r.significant;
       better = r.better;
     }

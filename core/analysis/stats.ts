@@ -117,9 +117,15 @@ export function histogramGroups(h: LatencyHistogram): Array<[number, number]> {
   return out;
 }
 
-/** Mann–Whitney U between two latency histograms, at bucket resolution (0.1%). */
-export function mannWhitneyHistograms(a: LatencyHistogram, b: LatencyHistogram): RankTest {
-  return mannWhitneyGroups(histogramGroups(a), histogramGroups(b));
+/**
+ * Mann–Whitney U between two latency histograms, at bucket resolution (0.1%). `weights` scale
+ * each histogram's counts to the number of values really observed: a histogram of sampled
+ * timings, each recorded k times (FunctionProfiler's timing budget), holds k times more counts
+ * than it has evidence, and would make the test k times too sure of itself.
+ */
+export function mannWhitneyHistograms(a: LatencyHistogram, b: LatencyHistogram, weights: readonly [number, number] = [1, 1]): RankTest {
+  const scaled = (h: LatencyHistogram, w: number) => (w === 1 ? histogramGroups(h) : histogramGroups(h).map(([v, c]): [number, number] => [v, c * w]));
+  return mannWhitneyGroups(scaled(a, weights[0]), scaled(b, weights[1]));
 }
 
 function binomialCdfHalf(n: number, k: number): number {
@@ -228,12 +234,12 @@ export function compareSamples(a: readonly number[], b: readonly number[], opts:
 export function compareHistograms(
   a: LatencyHistogram,
   b: LatencyHistogram,
-  opts: CompareOptions & { statistic?: 'mean' | 'median' },
+  opts: CompareOptions & { statistic?: 'mean' | 'median'; weights?: readonly [number, number] },
 ): { baseline: number; candidate: number; change_pct: number | null; p_value: number; significant: boolean; better: boolean | null } {
   const pick = (h: LatencyHistogram) => (opts.statistic === 'mean' ? h.meanMs : h.percentile(50));
   const base = pick(a);
   const cand = pick(b);
-  const test = mannWhitneyHistograms(a, b);
+  const test = mannWhitneyHistograms(a, b, opts.weights);
   const change = changePct(base, cand);
   return { baseline: base, candidate: cand, change_pct: change, p_value: test.p, ...decide(change, test.p, opts) };
 }

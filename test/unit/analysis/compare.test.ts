@@ -9,7 +9,32 @@ function queryHist(mean: number, n: number, seed: number): string {
   return LatencyHistogram.from(Array.from({ length: n }, () => mean * (0.6 + r() * 0.8))).encode();
 }
 
+/** A function histogram of `n` timed spans around `mean` ms, each standing for `weight` calls. */
+function weightedHist(mean: number, n: number, weight: number): string {
+  const h = new LatencyHistogram();
+  // Evenly spread over mean +-40%: the mean is exactly `mean`.
+  for (let i = 0; i < n; i++) h.record(mean * (0.6 + (0.8 * (i + 0.5)) / n), weight);
+  return h.encode();
+}
+
 describe('compareReports', () => {
+  it('weighs sampled function timings by the evidence they are, not by the calls they stand for', () => {
+    // 50 timed spans on each side, each standing for 16 calls; the candidate is 8% slower.
+    const build = (id: string, mean: number, seed: number, sampled: boolean) => {
+      const r = makeReport({ id, run: { seed } });
+      r.histograms.functions['evaluate_policy'] = weightedHist(mean, 50, 16);
+      r.functions = [{ ...r.functions[0]!, calls: 800, mean_ms: mean }];
+      if (sampled) r.function_timing = { traces: 800, timed_traces: 50, budget_per_s: 1_000 };
+      return r;
+    };
+    const evaluation = (sampled: boolean) =>
+      compareReports(build('a', 4, 31, sampled), build('b', 4.32, 32, sampled)).functions.find((f) => f.name === 'evaluate_policy')!;
+    // Read as 800 observations a side the change looks certain; as the 50 it is, it is not.
+    expect(evaluation(false).significant).toBe(true);
+    expect(evaluation(true).significant).toBe(false);
+  });
+
+
   it('baseline -> optimized: improved, with the analytics query falling sharply', () => {
     const base = makeReport({ id: 'a', run: { rps: 480, p50: 6, p95: 45, p99: 90, seed: 1 } });
     const opt = makeReport({ id: 'b', run: { rps: 900, p50: 2, p95: 12, p99: 25, seed: 2 } });
