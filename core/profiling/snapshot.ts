@@ -2,7 +2,7 @@ import { generatePerformanceReport, type ReportSources } from './report.js';
 import { functionProfiler, queryProfiler } from './defaults.js';
 import { registeredPoolMonitor } from './pool-monitor.js';
 import type { ProfilingSnapshot } from './snapshot-types.js';
-import { encodedOf } from './summary-cache.js';
+import { encodedOf, withPercentileMaxAge } from './summary-cache.js';
 
 /**
  * Snapshots for streaming (the embedded server sends one per second over IPC, with
@@ -19,6 +19,9 @@ export interface SnapshotOptions extends ReportSources {
   histograms?: boolean;
 }
 
+/** How old the percentiles of a periodic snapshot without histograms may be. */
+export const PERIODIC_PERCENTILE_MAX_AGE_MS = 5_000;
+
 /** One event-loop turn: lets requests that arrived meanwhile run. */
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -29,8 +32,10 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
  * histograms are read a few milliseconds after the report, each one consistent in itself.
  */
 export async function takeSnapshotSpread(options: SnapshotOptions = {}): Promise<ProfilingSnapshot> {
+  // Between the snapshots that carry histograms, percentiles a few seconds old will do (see
+  // withPercentileMaxAge); those that carry them recompute every changed one.
+  if (options.histograms !== true) return withPercentileMaxAge(PERIODIC_PERCENTILE_MAX_AGE_MS, () => takeSnapshot(options));
   const snapshot = takeSnapshot({ ...options, histograms: false });
-  if (options.histograms !== true) return snapshot;
   const queries: Record<string, string> = {};
   const functions: Record<string, string> = {};
   for (const [fp, h] of [...(options.queries ?? queryProfiler).histograms()]) {

@@ -8,16 +8,36 @@ import type { LatencyHistogram } from './histogram.js';
 interface Cached {
   count: number;
   values: [number, number, number];
+  atMs: number;
 }
 
 const PERCENTILES: readonly number[] = [50, 95, 99];
 const cache = new WeakMap<LatencyHistogram, Cached>();
 
+/** See withPercentileMaxAge: 0 (the default) always recomputes a changed histogram. */
+let maxAgeMs = 0;
+
+/**
+ * Runs fn with percentiles up to `ms` old accepted for histograms that changed since: the
+ * embedded server's once-a-second snapshots under load, where every histogram changes every
+ * second and recomputing them all (a scan of each one's buckets, ~1.5 ms for twenty) is most
+ * of a snapshot's cost. Reports and final snapshots are always exact.
+ */
+export function withPercentileMaxAge<T>(ms: number, fn: () => T): T {
+  const previous = maxAgeMs;
+  maxAgeMs = ms;
+  try {
+    return fn();
+  } finally {
+    maxAgeMs = previous;
+  }
+}
+
 export function percentilesOf(h: LatencyHistogram): [p50: number, p95: number, p99: number] {
   const c = cache.get(h);
-  if (c !== undefined && c.count === h.count) return c.values;
+  if (c !== undefined && (c.count === h.count || (maxAgeMs > 0 && performance.now() - c.atMs < maxAgeMs))) return c.values;
   const values = h.percentiles(PERCENTILES) as [number, number, number];
-  cache.set(h, { count: h.count, values });
+  cache.set(h, { count: h.count, values, atMs: performance.now() });
   return values;
 }
 

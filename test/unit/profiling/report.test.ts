@@ -4,6 +4,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   CacheAnalyzer,
   ConnectionPoolMonitor,
+  FunctionProfiler,
   LatencyHistogram,
   QueryProfiler,
   cacheAnalyzer,
@@ -195,6 +196,22 @@ describe('report, text, metrics and snapshots from the default instances', () =>
     expect(LatencyHistogram.decode(second.histograms!.queries[fp]!).count).toBe(6);
     expect(LatencyHistogram.decode(second.histograms!.functions['http_request']!).count).toBe(1);
     expect(JSON.parse(JSON.stringify(second))).toEqual(second);
+  });
+
+  it('takeSnapshotSpread: percentiles up to 5 s old between histogram snapshots, exact in reports', async () => {
+    const fp = new FunctionProfiler();
+    const span = (ms: number) => fp.end(fp.beginTrace('http_request', 0), false, ms);
+    for (let i = 0; i < 100; i++) span(1);
+    const p95 = async (histograms: boolean) => (await takeSnapshotSpread({ functions: fp, pool: null, histograms })).report.functions[0]!.p95_ms;
+    expect(await p95(false)).toBeCloseTo(1, 2);
+    for (let i = 0; i < 100; i++) span(9);
+    // The periodic snapshot keeps the percentiles it computed a moment ago...
+    expect(await p95(false)).toBeCloseTo(1, 2);
+    expect((await takeSnapshotSpread({ functions: fp, pool: null })).report.functions[0]!.calls).toBe(200);
+    // ...a report, and a snapshot carrying histograms, are exact.
+    expect(generatePerformanceReport({ functions: fp, pool: null }).functions[0]!.p95_ms).toBeCloseTo(9, 2);
+    for (let i = 0; i < 100; i++) span(20);
+    expect(await p95(true)).toBeCloseTo(20, 1);
   });
 
   it('takeSnapshotSpread: the same histograms, encoded while other work gets event-loop turns', async () => {
