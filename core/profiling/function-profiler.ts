@@ -1,107 +1,25 @@
 import { performance } from 'node:perf_hooks';
 import { UsageError } from '../common/errors.js';
-import { CallTree, newNode } from './call-tree.js';
-import { contextStorage, currentStore, newTraceState, UNSAMPLED, type CallNode, type Frame, type Store, type TraceState } from './context.js';
+import { CallTree } from './call-tree.js';
+import { contextStorage, currentStore, newTraceState, UNSAMPLED, type Frame, type TraceState } from './context.js';
 import { captureCpuProfile, type CpuProfile, type CpuProfileOptions } from './cpu-profile.js';
 import { LatencyHistogram } from './histogram.js';
 import type { CallTreeNode, FunctionStats } from './report-types.js';
 import { percentilesOf } from './summary-cache.js';
+import { DETACHED, ExplicitSpan, NO_SPAN, UNSAMPLED_SPAN, UntimedSpan, notify, untimedSpan, type Entry, type OpenSpan, type SpanHandle } from './spans.js';
+import { TimingBudget } from './timing-budget.js';
 
 /**
  * The function profiler (the seed's `function_profiler` and `profile_block`): spans with
  * calls, total and self time and HDR percentiles per name, nested through AsyncLocalStorage
  * into a call tree; and request traces, which the query profiler uses for N+1 detection and
  * which carry the sampling decision for everything recorded inside them.
- *
- * Timing budget (setTimingBudget): above a given number of explicit-context traces a second,
- * only 1 in k traces is timed, k a power of two retuned every second, and its timings are
- * weighted by k. Calls and errors stay exact; times, percentiles and the call tree become
- * estimates from a random sample of whole traces; observers (the /metrics histogram) still
- * see every span. In the embedded server at ~4,000 req/s, timing every trace cost 5.6% more CPU
- * per request than a budget of 1,000 a second.
+ * With a timing budget (setTimingBudget, timing-budget.ts) only a weighted sample of traces
+ * is timed; calls and errors stay exact.
  */
 
 /** Distinct span names tracked; later ones are counted under "(other)". */
 const MAX_FUNCTIONS = 1_000;
-/** Most traces one timed trace may stand for. */
-const MAX_TIMING_EVERY = 1_024;
-/** How often the 1-in-k choice follows the trace rate. */
-const RETUNE_INTERVAL_MS = 1_000;
-
-interface Entry {
-  readonly name: string;
-  calls: number;
-  errors: number;
-  totalMs: number;
-  selfMs: number;
-  readonly hist: LatencyHistogram;
-  observers: Array<(durationMs: number) => void> | null;
-  /**
-   * The call-tree node this name last got under `lastParentNode`: a span name nearly always
-   * opens under the same parent (evaluate_policy under http_request), so the tree's Map lookup
-   * is skipped. Entries and the tree are replaced together by reset().
-   */
-  lastParentNode: CallNode | null | undefined;
-  lastNode: CallNode | null;
-}
-
-/** Trace context for when span recording is disabled (never part of the tree). */
-const DETACHED: CallNode = newNode('(detached)');
-
-/**
- * An open explicit-context span (FunctionProfiler.begin). `store` is what children and
- * withStore() need; end() closes it.
- */
-export interface SpanHandle {
-  readonly store: Store | undefined;
-}
-
-interface OpenSpan extends SpanHandle {
-  readonly entry: Entry | null;
-  readonly parent: Frame | null;
-  readonly startMs: number;
-}
-
-/**
- * An open explicit-context span that is its own frame: children and withStore() see it as the
- * store, so opening a span allocates one object, not a frame and a handle.
- */
-class ExplicitSpan implements Frame, OpenSpan {
-  readonly store: Frame;
-  childMs = 0;
-  constructor(
-    readonly trace: TraceState | null,
-    readonly node: CallNode,
-    readonly entry: Entry,
-    readonly parent: Frame | null,
-    readonly startMs: number,
-  ) {
-    this.store = this;
-  }
-}
-
-/**
- * A span of an untimed trace (see setTimingBudget): counted when it ends, never timed unless
- * its name is observed. Its own frame, so queries below still know their trace (N+1 counts
- * stay exact); no call-tree node.
- */
-class UntimedSpan implements Frame, OpenSpan {
-  readonly store: Frame;
-  readonly node: CallNode = DETACHED;
-  readonly parent = null;
-  childMs = 0;
-  constructor(
-    readonly trace: TraceState,
-    readonly entry: Entry,
-    /** Read only when the name has observers. */
-    readonly startMs: number,
-  ) {
-    this.store = this;
-  }
-}
-
-const NO_SPAN: OpenSpan = { store: undefined, entry: null, parent: null, startMs: 0 };
-const UNSAMPLED_SPAN: OpenSpan = { store: UNSAMPLED, entry: null, parent: null, startMs: 0 };
 
 function invoke<A extends unknown[], R, T>(fn: (this: T, ...args: A) => R, thisArg: T, args: A): R {
   return fn.apply(thisArg, args);
@@ -113,15 +31,8 @@ export class FunctionProfiler {
   private entries = new Map<string, Entry>();
   private tree = new CallTree();
   private observers = new Map<string, Array<(durationMs: number) => void>>();
-  /** Explicit-context traces a second that are all timed (Infinity: no budget). */
-  private budget = Infinity;
-  /** 1 in `timingEvery` explicit-context traces is timed. */
-  private timingEvery = 1;
-  private retuneTimer: NodeJS.Timeout | null = null;
-  private tracesSinceRetune = 0;
-  private lastRetuneMs = 0;
-  private traceCount = 0;
-  private timedTraceCount = 0;
+  /** Which explicit-context traces are timed (see setTimingBudget). */
+  private readonly budget = new TimingBudget();
 
   enable(): void {
     this.enabled = true;
@@ -150,40 +61,20 @@ export class FunctionProfiler {
    * stay exact; see the class comment. null (the default) or Infinity times every trace.
    */
   setTimingBudget(tracesPerSecond: number | null): void {
-    if (tracesPerSecond !== null && (typeof tracesPerSecond !== 'number' || !(tracesPerSecond > 0))) {
-      throw new UsageError(`timing budget must be a number of traces per second > 0 (got ${String(tracesPerSecond)})`);
-    }
-    this.budget = tracesPerSecond ?? Infinity;
-    this.timingEvery = 1;
-    this.tracesSinceRetune = 0;
-    this.lastRetuneMs = performance.now();
-    if (this.budget === Infinity) {
-      if (this.retuneTimer !== null) clearInterval(this.retuneTimer);
-      this.retuneTimer = null;
-    } else if (this.retuneTimer === null) {
-      this.retuneTimer = setInterval(() => this.retune(), RETUNE_INTERVAL_MS);
-      this.retuneTimer.unref();
-    }
+    this.budget.set(tracesPerSecond);
   }
   get timingBudget(): number | null {
-    return this.budget === Infinity ? null : this.budget;
+    return this.budget.perSecond;
   }
 
   /** Explicit-context traces since the last reset, and how many of them were timed. */
   timing(): { traces: number; timed_traces: number; timing_every: number } {
-    return { traces: this.traceCount, timed_traces: this.timedTraceCount, timing_every: this.timingEvery };
+    return this.budget.counts();
   }
 
-  /** Follows the trace rate: the smallest power of two k with rate / k within the budget. */
-  retune(nowMs = performance.now()): void {
-    const elapsedS = (nowMs - this.lastRetuneMs) / 1000;
-    if (!(elapsedS > 0)) return;
-    const perSecond = this.tracesSinceRetune / elapsedS;
-    this.tracesSinceRetune = 0;
-    this.lastRetuneMs = nowMs;
-    let every = 1;
-    while (perSecond / every > this.budget && every < MAX_TIMING_EVERY) every *= 2;
-    this.timingEvery = every;
+  /** Follows the trace rate now (it does so every second by itself). */
+  retune(nowMs?: number): void {
+    this.budget.retune(nowMs);
   }
 
   /** Wraps fn (sync or async) in a span; `this`, arguments, result and errors pass through. */
@@ -242,19 +133,9 @@ export class FunctionProfiler {
       return detached;
     }
     const entry = this.entry(name);
-    this.traceCount++;
-    this.tracesSinceRetune++;
-    const every = this.timingEvery;
-    if (every > 1) {
-      // A random 1 in k (not every k-th: a round-robin load would alias with a counter).
-      if (Math.random() * every >= 1) {
-        // Weight 0: a span wrapped by profile() that still runs inside is counted, not timed.
-        trace.weight = 0;
-        return new UntimedSpan(trace, entry, entry.observers === null ? 0 : (atMs ?? performance.now()));
-      }
-      trace.weight = every;
-    }
-    this.timedTraceCount++;
+    // Weight 0 (untimed): a span wrapped by profile() that still runs inside is counted, not timed.
+    trace.weight = this.budget.weigh();
+    if (trace.weight === 0) return untimedSpan(trace, entry, atMs);
     return this.open(entry, null, trace, atMs);
   }
 
@@ -264,10 +145,7 @@ export class FunctionProfiler {
     if (ps === UNSAMPLED) return UNSAMPLED_SPAN;
     // Disabled: keep the parent's store, so queries below still count toward its trace.
     if (!this.enabled) return parent ?? NO_SPAN;
-    if (ps instanceof UntimedSpan) {
-      const entry = this.entry(name);
-      return new UntimedSpan(ps.trace, entry, entry.observers === null ? 0 : (atMs ?? performance.now()));
-    }
+    if (ps instanceof UntimedSpan) return untimedSpan(ps.trace, this.entry(name), atMs);
     const frame = ps ?? null;
     return this.open(this.entry(name), frame, frame === null ? null : frame.trace, atMs);
   }
@@ -278,11 +156,7 @@ export class FunctionProfiler {
       const e = handle.entry;
       e.calls++;
       if (error) e.errors++;
-      const obs = e.observers;
-      if (obs !== null) {
-        const durationMs = (atMs ?? performance.now()) - handle.startMs;
-        for (let i = 0; i < obs.length; i++) (obs[i] as (durationMs: number) => void)(durationMs);
-      }
+      if (e.observers !== null) notify(e.observers, (atMs ?? performance.now()) - handle.startMs);
       return;
     }
     const h = handle as OpenSpan;
@@ -391,8 +265,7 @@ export class FunctionProfiler {
       node.errors += w;
     }
     if (parent !== null) parent.childMs += durationMs;
-    const obs = entry.observers;
-    if (obs !== null) for (let i = 0; i < obs.length; i++) (obs[i] as (durationMs: number) => void)(durationMs);
+    if (entry.observers !== null) notify(entry.observers, durationMs);
   }
 
   // ---- reading -------------------------------------------------------------------------
@@ -430,8 +303,7 @@ export class FunctionProfiler {
   reset(): void {
     this.entries = new Map();
     this.tree.reset();
-    this.traceCount = 0;
-    this.timedTraceCount = 0;
+    this.budget.resetCounts();
   }
 }
 

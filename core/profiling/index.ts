@@ -9,7 +9,8 @@
 export { queryProfiler, functionProfiler, cacheAnalyzer } from './defaults.js';
 export { QueryProfiler, type QueryProfilerOptions, type ManualQueryRecord } from './query-profiler.js';
 export { DEFAULT_EXCLUDES } from './query-options.js';
-export { FunctionProfiler, type SpanHandle } from './function-profiler.js';
+export { FunctionProfiler } from './function-profiler.js';
+export type { SpanHandle } from './spans.js';
 export { withStore } from './context.js';
 export { captureCpuProfile, type CpuProfile, type CpuProfileOptions } from './cpu-profile.js';
 export {

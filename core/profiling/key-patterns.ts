@@ -70,6 +70,12 @@ function joinPattern(head: string, normalized: string): string {
   return normalized === '' ? `${head}:*` : `${head}:${normalized}:*`;
 }
 
+/** The segment after the first `:` (at `first`), without its id. */
+function idlessSecond(key: string, first: number): string {
+  const end = key.indexOf(':', first + 1);
+  return stripId(end < 0 ? key.slice(first + 1) : key.slice(first + 1, end));
+}
+
 /** The default rule as a function (fast path: no regex unless the segment has digits). */
 export function defaultKeyPattern(key: string): string {
   const first = key.indexOf(':');
@@ -77,10 +83,7 @@ export function defaultKeyPattern(key: string): string {
     const stripped = stripId(key);
     return stripped === '' ? '*' : stripped;
   }
-  const head = key.slice(0, first);
-  const secondEnd = key.indexOf(':', first + 1);
-  const second = secondEnd < 0 ? key.slice(first + 1) : key.slice(first + 1, secondEnd);
-  return joinPattern(head, stripId(second));
+  return joinPattern(key.slice(0, first), idlessSecond(key, first));
 }
 
 /**
@@ -130,30 +133,22 @@ export class KeyPatterns {
     const first = key.indexOf(':');
     if (first < 0) return defaultKeyPattern(key);
     const head = key.slice(0, first);
-    const secondEnd = key.indexOf(':', first + 1);
-    const normalized = stripId(secondEnd < 0 ? key.slice(first + 1) : key.slice(first + 1, secondEnd));
+    const normalized = idlessSecond(key, first);
+    if (this.internedCount >= MAX_INTERNED_PATTERNS) {
+      this.interned = new Map();
+      this.internedCount = 0;
+    }
     let byHead = this.interned.get(head);
     if (byHead === undefined) {
-      if (this.internedCount >= MAX_INTERNED_PATTERNS) this.forget();
       byHead = new Map();
       this.interned.set(head, byHead);
     }
     let pattern = byHead.get(normalized);
     if (pattern === undefined) {
-      if (this.internedCount >= MAX_INTERNED_PATTERNS) {
-        this.forget();
-        byHead = new Map();
-        this.interned.set(head, byHead);
-      }
       pattern = joinPattern(head, normalized);
       byHead.set(normalized, pattern);
       this.internedCount++;
     }
     return pattern;
-  }
-
-  private forget(): void {
-    this.interned = new Map();
-    this.internedCount = 0;
   }
 }

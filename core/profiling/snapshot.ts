@@ -1,6 +1,7 @@
 import { generatePerformanceReport, type ReportSources } from './report.js';
 import { functionProfiler, queryProfiler } from './defaults.js';
 import { registeredPoolMonitor } from './pool-monitor.js';
+import type { LatencyHistogram } from './histogram.js';
 import type { ProfilingSnapshot } from './snapshot-types.js';
 import { encodedOf, withPercentileMaxAge } from './summary-cache.js';
 
@@ -22,6 +23,12 @@ export interface SnapshotOptions extends ReportSources {
 /** How old the percentiles of a periodic snapshot without histograms may be. */
 export const PERIODIC_PERCENTILE_MAX_AGE_MS = 5_000;
 
+/** The histograms a snapshot carries: [section, query fingerprint or span name, histogram]. */
+function* histogramsOf(options: SnapshotOptions): Generator<['queries' | 'functions', string, LatencyHistogram]> {
+  for (const [fp, h] of (options.queries ?? queryProfiler).histograms()) yield ['queries', fp, h];
+  for (const [name, h] of (options.functions ?? functionProfiler).histograms()) yield ['functions', name, h];
+}
+
 /** One event-loop turn: lets requests that arrived meanwhile run. */
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -36,17 +43,12 @@ export async function takeSnapshotSpread(options: SnapshotOptions = {}): Promise
   // withPercentileMaxAge); those that carry them recompute every changed one.
   if (options.histograms !== true) return withPercentileMaxAge(PERIODIC_PERCENTILE_MAX_AGE_MS, () => takeSnapshot(options));
   const snapshot = takeSnapshot({ ...options, histograms: false });
-  const queries: Record<string, string> = {};
-  const functions: Record<string, string> = {};
-  for (const [fp, h] of [...(options.queries ?? queryProfiler).histograms()]) {
+  const histograms = { queries: {} as Record<string, string>, functions: {} as Record<string, string> };
+  for (const [section, key, h] of [...histogramsOf(options)]) {
     await nextTurn();
-    queries[fp] = encodedOf(h);
+    histograms[section][key] = encodedOf(h);
   }
-  for (const [name, h] of [...(options.functions ?? functionProfiler).histograms()]) {
-    await nextTurn();
-    functions[name] = encodedOf(h);
-  }
-  return { ...snapshot, histograms: { queries, functions } };
+  return { ...snapshot, histograms };
 }
 
 export function takeSnapshot(options: SnapshotOptions = {}): ProfilingSnapshot {
@@ -54,11 +56,8 @@ export function takeSnapshot(options: SnapshotOptions = {}): ProfilingSnapshot {
   const pool = options.pool === undefined ? registeredPoolMonitor() : options.pool;
   let histograms: ProfilingSnapshot['histograms'] = null;
   if (options.histograms === true) {
-    const queries: Record<string, string> = {};
-    const functions: Record<string, string> = {};
-    for (const [fp, h] of (options.queries ?? queryProfiler).histograms()) queries[fp] = encodedOf(h);
-    for (const [name, h] of (options.functions ?? functionProfiler).histograms()) functions[name] = encodedOf(h);
-    histograms = { queries, functions };
+    histograms = { queries: {}, functions: {} };
+    for (const [section, key, h] of histogramsOf(options)) histograms[section][key] = encodedOf(h);
   }
   return {
     seq: ++seq,
