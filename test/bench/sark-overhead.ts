@@ -14,8 +14,18 @@ import { autocannon, mixRequest, prng, startProfiledPair, stopChild, type Autoca
  * the CPU time each server spent (its threads' schedstat, Linux) per request served, in turn and
  * loaded at once: the cost of profiling in CPU per request, the figure that sets throughput once
  * the server is CPU-bound, and one that the neighbours' noise moves far less.
+ *
+ * The rounds are spread over several pairs of freshly started processes. One process can
+ * carry a cost of its own for its whole life, so more rounds on one pair only measure that pair
+ * more precisely. Seen here: in one profiled server's CPU profile, nextTick cost ~1 µs a call
+ * instead of ~0.1 µs (5% of its CPU), spent allocating Node's tick objects, and gone with V8's
+ * --no-allocation-site-pretenuring: V8 had decided, in that process only, to allocate them in
+ * the old generation. Both loaded at once, an A/A run (the same profiled server twice) gave
+ * -3.6% to +1.2% per pair over 4 pairs; one configuration gave +0.9%, -0.1%, +8.6% and +7.3%.
  */
 export interface OverheadResult {
+  /** Fresh pairs of server processes the rounds were spread over (see measureProfilingCost). */
+  pairs: number;
   rounds: number;
   round_s: number;
   on_rps: number[];
@@ -37,6 +47,8 @@ export interface OverheadResult {
    * minus 1, in %. The steadiest figure here: an A/A run (profiling off in both) gave -0.9%.
    */
   together_cpu_cost_pct: number | null;
+  /** Each pair's own median of together_cpu_cost_pct: how far one pair of processes can stray. */
+  pair_together_cpu_cost_pct: number[];
 }
 
 /** CPU time (ns) spent so far by every thread of process `pid`, or null where /proc has no schedstat. */
@@ -85,83 +97,98 @@ async function load(ready: SarkReadyMessage, seconds: number, connections: numbe
 export async function measureProfilingCost(
   pgUrl: string,
   redisUrl: string,
-  opts: { rounds: number; roundS: number; connections: number; warmupS: number },
+  opts: { rounds: number; roundS: number; connections: number; warmupS: number; pairs: number },
 ): Promise<OverheadResult> {
-  const { on, off } = await startProfiledPair({ profile: 'optimized', pgUrl }, redisUrl);
-  try {
-    // Both warm before measuring, as long as the throughput runs warm: while the user and tool
-    // caches fill, most requests take the miss path (more spans and queries to record), so the
-    // measured rounds are the steady state, like the throughput figures.
-    // Warmed at the same time: warmed one after the other, the first one's cached decisions
-    // (TTL 30-300 s) were 20 s older when the rounds began, so it took more misses; an A/A run
-    // (profiling on in both) then showed the first server 11% slower and 14% costlier per request.
-    await Promise.all([load(on.ready, opts.warmupS, opts.connections, 1), load(off.ready, opts.warmupS, opts.connections, 1)]);
-    const out: OverheadResult = {
-      rounds: opts.rounds,
-      round_s: opts.roundS,
-      on_rps: [],
-      off_rps: [],
-      on_p95_ms: [],
-      off_p95_ms: [],
-      on_cpu_us_per_request: [],
-      off_cpu_us_per_request: [],
-      throughput_cost_pct: 0,
-      p95_cost_pct: 0,
-      cpu_cost_pct: null,
-      together_on_rps: [],
-      together_off_rps: [],
-      together_cost_pct: 0,
-      together_cpu_cost_pct: null,
-    };
-    const ratios: number[] = [];
-    const p95Ratios: number[] = [];
-    const cpuRatios: number[] = [];
-    for (let r = 0; r < opts.rounds; r++) {
-      const order = r % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const);
-      const none = { rps: 0, p95: 0, cpuUsPerRequest: null };
-      const res: Record<'on' | 'off', { rps: number; p95: number; cpuUsPerRequest: number | null }> = { on: none, off: none };
-      for (const which of order) res[which] = await load(which === 'on' ? on.ready : off.ready, opts.roundS, opts.connections, 100 + r);
-      out.on_rps.push(res.on.rps);
-      out.off_rps.push(res.off.rps);
-      out.on_p95_ms.push(res.on.p95);
-      out.off_p95_ms.push(res.off.p95);
-      ratios.push(res.on.rps / res.off.rps);
-      p95Ratios.push(res.on.p95 / res.off.p95);
-      const cpuOn = res.on.cpuUsPerRequest;
-      const cpuOff = res.off.cpuUsPerRequest;
-      if (cpuOn !== null && cpuOff !== null) {
-        out.on_cpu_us_per_request.push(cpuOn);
-        out.off_cpu_us_per_request.push(cpuOff);
-        cpuRatios.push(cpuOn / cpuOff);
+  const out: OverheadResult = {
+    pairs: opts.pairs,
+    rounds: opts.rounds,
+    round_s: opts.roundS,
+    on_rps: [],
+    off_rps: [],
+    on_p95_ms: [],
+    off_p95_ms: [],
+    on_cpu_us_per_request: [],
+    off_cpu_us_per_request: [],
+    throughput_cost_pct: 0,
+    p95_cost_pct: 0,
+    cpu_cost_pct: null,
+    together_on_rps: [],
+    together_off_rps: [],
+    together_cost_pct: 0,
+    together_cpu_cost_pct: null,
+    pair_together_cpu_cost_pct: [],
+  };
+  const ratios: number[] = [];
+  const p95Ratios: number[] = [];
+  const cpuRatios: number[] = [];
+  const together: number[] = [];
+  const togetherCpu: number[] = [];
+  // Rounds are spread over the pairs: each pair of processes runs its share.
+  const perPair = Math.max(1, Math.ceil(opts.rounds / opts.pairs));
+  for (let pair = 0; pair < opts.pairs; pair++) {
+    process.stdout.write(`   pair ${pair + 1} of ${opts.pairs}: starting both servers\n`);
+    const { on, off } = await startProfiledPair({ profile: 'optimized', pgUrl }, redisUrl);
+    try {
+      // Both warm before measuring, as long as the throughput runs warm: while the user and tool
+      // caches fill, most requests take the miss path (more spans and queries to record), so the
+      // measured rounds are the steady state, like the throughput figures.
+      // Warmed at the same time: warmed one after the other, the first one's cached decisions
+      // (TTL 30-300 s) were 20 s older when the rounds began, so it took more misses; an A/A run
+      // (profiling on in both) then showed the first server 11% slower and 14% costlier per request.
+      await Promise.all([load(on.ready, opts.warmupS, opts.connections, 1 + pair), load(off.ready, opts.warmupS, opts.connections, 1 + pair)]);
+      for (let i = 0; i < perPair; i++) {
+        const r = pair * perPair + i;
+        const order = r % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const);
+        const none = { rps: 0, p95: 0, cpuUsPerRequest: null };
+        const res: Record<'on' | 'off', { rps: number; p95: number; cpuUsPerRequest: number | null }> = { on: none, off: none };
+        for (const which of order) res[which] = await load(which === 'on' ? on.ready : off.ready, opts.roundS, opts.connections, 100 + r);
+        out.on_rps.push(res.on.rps);
+        out.off_rps.push(res.off.rps);
+        out.on_p95_ms.push(res.on.p95);
+        out.off_p95_ms.push(res.off.p95);
+        ratios.push(res.on.rps / res.off.rps);
+        p95Ratios.push(res.on.p95 / res.off.p95);
+        const cpuOn = res.on.cpuUsPerRequest;
+        const cpuOff = res.off.cpuUsPerRequest;
+        if (cpuOn !== null && cpuOff !== null) {
+          out.on_cpu_us_per_request.push(cpuOn);
+          out.off_cpu_us_per_request.push(cpuOff);
+          cpuRatios.push(cpuOn / cpuOff);
+        }
+        process.stdout.write(
+          `   round ${r + 1}: profiling on ${res.on.rps.toFixed(0)} req/s p95 ${res.on.p95.toFixed(2)} ms${cpu(cpuOn)}; ` +
+            `off ${res.off.rps.toFixed(0)} req/s p95 ${res.off.p95.toFixed(2)} ms${cpu(cpuOff)}\n`,
+        );
       }
-      process.stdout.write(
-        `   round ${r + 1}: profiling on ${res.on.rps.toFixed(0)} req/s p95 ${res.on.p95.toFixed(2)} ms${cpu(cpuOn)}; ` +
-          `off ${res.off.rps.toFixed(0)} req/s p95 ${res.off.p95.toFixed(2)} ms${cpu(cpuOff)}\n`,
-      );
+      // Then both at once: each server gets its own autocannon at the same moment, so whatever the
+      // machine does meanwhile hits both; the two compete for the cores, and the costlier one
+      // serves proportionally less.
+      const pairCpu: number[] = [];
+      for (let i = 0; i < perPair; i++) {
+        const r = pair * perPair + i;
+        const [a, b] = await Promise.all([load(on.ready, opts.roundS, opts.connections, 200 + r), load(off.ready, opts.roundS, opts.connections, 200 + r)]);
+        together.push(a.rps / b.rps);
+        if (a.cpuUsPerRequest !== null && b.cpuUsPerRequest !== null) {
+          togetherCpu.push(a.cpuUsPerRequest / b.cpuUsPerRequest);
+          pairCpu.push(a.cpuUsPerRequest / b.cpuUsPerRequest);
+        }
+        out.together_on_rps.push(a.rps);
+        out.together_off_rps.push(b.rps);
+        process.stdout.write(
+          `   together ${r + 1}: profiling on ${a.rps.toFixed(0)} req/s${cpu(a.cpuUsPerRequest)}, off ${b.rps.toFixed(0)} req/s${cpu(b.cpuUsPerRequest)} (${((a.rps / b.rps - 1) * 100).toFixed(1)}%)\n`,
+        );
+      }
+      if (pairCpu.length > 0) out.pair_together_cpu_cost_pct.push((median(pairCpu) - 1) * 100);
+    } finally {
+      await stopChild(on.child);
+      await stopChild(off.child);
     }
-    // Then both at once: each server gets its own autocannon at the same moment, so whatever the
-    // machine does meanwhile hits both; the two compete for the cores, and the costlier one
-    // serves proportionally less.
-    const together: number[] = [];
-    const togetherCpu: number[] = [];
-    for (let r = 0; r < opts.rounds; r++) {
-      const [a, b] = await Promise.all([load(on.ready, opts.roundS, opts.connections, 200 + r), load(off.ready, opts.roundS, opts.connections, 200 + r)]);
-      together.push(a.rps / b.rps);
-      if (a.cpuUsPerRequest !== null && b.cpuUsPerRequest !== null) togetherCpu.push(a.cpuUsPerRequest / b.cpuUsPerRequest);
-      out.together_on_rps.push(a.rps);
-      out.together_off_rps.push(b.rps);
-      process.stdout.write(
-        `   together ${r + 1}: profiling on ${a.rps.toFixed(0)} req/s${cpu(a.cpuUsPerRequest)}, off ${b.rps.toFixed(0)} req/s${cpu(b.cpuUsPerRequest)} (${((a.rps / b.rps - 1) * 100).toFixed(1)}%)\n`,
-      );
-    }
-    out.together_cost_pct = (1 - median(together)) * 100;
-    out.together_cpu_cost_pct = togetherCpu.length > 0 ? (median(togetherCpu) - 1) * 100 : null;
-    out.throughput_cost_pct = (1 - median(ratios)) * 100;
-    out.p95_cost_pct = (median(p95Ratios) - 1) * 100;
-    out.cpu_cost_pct = cpuRatios.length > 0 ? (median(cpuRatios) - 1) * 100 : null;
-    return out;
-  } finally {
-    await stopChild(on.child);
-    await stopChild(off.child);
   }
+  out.rounds = opts.pairs * perPair;
+  out.together_cost_pct = (1 - median(together)) * 100;
+  out.together_cpu_cost_pct = togetherCpu.length > 0 ? (median(togetherCpu) - 1) * 100 : null;
+  out.throughput_cost_pct = (1 - median(ratios)) * 100;
+  out.p95_cost_pct = (median(p95Ratios) - 1) * 100;
+  out.cpu_cost_pct = cpuRatios.length > 0 ? (median(cpuRatios) - 1) * 100 : null;
+  return out;
 }
