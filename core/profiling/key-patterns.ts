@@ -92,6 +92,27 @@ export function defaultKeyPattern(key: string): string {
  */
 const MAX_INTERNED_PATTERNS = 4_096;
 
+/** Prefixes the fast path remembers (see KeyPatterns.fastPattern): a service has a handful. */
+const MAX_RECENT_PREFIXES = 8;
+
+/**
+ * True when `key`, from `from` up to its next `:` or its end, is `-` or `_` and digits only:
+ * exactly the one numeric id stripId removes in a single pass, so the segment's pattern is the
+ * remembered one.
+ */
+function isNumericIdTail(key: string, from: number): boolean {
+  const sep = key.charCodeAt(from);
+  if (sep !== 45 /* - */ && sep !== 95 /* _ */) return false;
+  let i = from + 1;
+  const start = i;
+  for (; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c === 58 /* : */) break;
+    if (c < 48 || c > 57) return false;
+  }
+  return i > start;
+}
+
 export class KeyPatterns {
   private rules: KeyPatternRule[] = [];
   /**
@@ -103,6 +124,14 @@ export class KeyPatterns {
    */
   private interned = new Map<string, Map<string, string>>();
   private internedCount = 0;
+  /**
+   * `head:idless-second` of recent keys and their patterns, newest first. A key that starts
+   * with one and goes on with `:`, its end, or one numeric id (`-123`) has that pattern, found
+   * with a few character compares and no string built: the parse below slices two segments and
+   * hashes them for every operation (~0.4 µs each in the server's CPU profile).
+   */
+  private recentPrefixes: string[] = [];
+  private recentPatterns: string[] = [];
 
   constructor(rules: readonly KeyPatternRule[] = []) {
     this.setRules(rules);
@@ -130,6 +159,8 @@ export class KeyPatterns {
       const m = rule.match.exec(key);
       if (m !== null) return typeof rule.pattern === 'string' ? rule.pattern : rule.pattern(key, m);
     }
+    const fast = this.fastPattern(key);
+    if (fast !== null) return fast;
     const first = key.indexOf(':');
     if (first < 0) return defaultKeyPattern(key);
     const head = key.slice(0, first);
@@ -149,6 +180,31 @@ export class KeyPatterns {
       byHead.set(normalized, pattern);
       this.internedCount++;
     }
+    // Only a segment stripId leaves as it is: then `-123` after it is exactly what it strips.
+    if (normalized !== '' && stripId(normalized) === normalized) this.remember(`${head}:${normalized}`, pattern);
     return pattern;
+  }
+
+  /** The default rule's pattern from a remembered prefix, or null (then the full parse runs). */
+  private fastPattern(key: string): string | null {
+    const prefixes = this.recentPrefixes;
+    for (let i = 0; i < prefixes.length; i++) {
+      const prefix = prefixes[i] as string;
+      if (!key.startsWith(prefix)) continue;
+      const end = prefix.length;
+      // The second segment ends right there, or goes on with exactly one numeric id.
+      if (end === key.length || key.charCodeAt(end) === 58 /* : */ || isNumericIdTail(key, end)) return this.recentPatterns[i] as string;
+    }
+    return null;
+  }
+
+  private remember(prefix: string, pattern: string): void {
+    if (this.recentPrefixes.includes(prefix)) return;
+    if (this.recentPrefixes.length >= MAX_RECENT_PREFIXES) {
+      this.recentPrefixes.pop();
+      this.recentPatterns.pop();
+    }
+    this.recentPrefixes.unshift(prefix);
+    this.recentPatterns.unshift(pattern);
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CacheAnalyzer, defaultKeyPattern } from '../../../core/profiling/index.js';
-import { stripId } from '../../../core/profiling/key-patterns.js';
+import { KeyPatterns, stripId } from '../../../core/profiling/key-patterns.js';
 
 describe('cache key patterns', () => {
   it.each([
@@ -58,5 +58,47 @@ describe('cache key patterns', () => {
     expect(stats.miss_latency_histogram.map((b) => b.count)).toEqual([0, 1, 0, 0, 0, 0, 0]);
     expect(() => analyzer.recordOperation({ key: 'k', operation: 'get', durationMs: -1 })).toThrow(/durationMs/);
     expect(() => analyzer.recordOperation({ operation: 'get', durationMs: 1 } as never)).toThrow(/key/);
+  });
+
+  it('gives the default rule pattern for every key, whatever keys came before (remembered prefixes)', () => {
+    const shapes = [
+      'policy:user-{n}:tool-{n}:invoke',
+      'policy:user_{n}:tool-{n}',
+      'policy:user:{n}',
+      'policy:user',
+      'policy:userX-{n}:a',
+      'policy:user-:a',
+      'policy:user-{n}a:b',
+      'policy:user-{n}-{n}:b',
+      'h:tool-9-2-{n}',
+      'h:tool-9:{n}',
+      'h:tool-9-{n}',
+      'h:tool9-{n}',
+      'h:v2:flags',
+      'h:v2-{n}',
+      'user:{n}',
+      'user:role:{n}',
+      'user:role-{n}',
+      'sensitivity:tool-{n}',
+      'team:membership:user-{n}',
+      'session:3f2b9c1e-8d4a-4f6b-9c2d-1a2b3c4d5e6f',
+      'blob:0123456789abcdef{n}',
+      'blob-{n}:x',
+      'a::b',
+      ':x-{n}',
+      'x:',
+      'standalone-{n}',
+      '{n}',
+    ];
+    const keys: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      const shape = shapes[(i * 7) % shapes.length] as string;
+      keys.push(shape.replace(/\{n\}/g, () => String((i * 37) % 1000)));
+    }
+    // Two passes in different orders, so each key meets prefixes remembered from the others.
+    for (const order of [keys, [...keys].reverse()]) {
+      const patterns = new KeyPatterns();
+      for (const key of [...order, ...order]) expect([key, patterns.patternOf(key)]).toEqual([key, defaultKeyPattern(key)]);
+    }
   });
 });
