@@ -18,17 +18,6 @@ export function sarkChildModuleUrl(): URL {
 }
 
 /**
- * V8 flags of the server's process. Without allocation-site pretenuring: V8 sometimes decided,
- * in one server process and not another, to allocate Node's tick objects (process.nextTick,
- * several per request) in the old generation; nextTick then cost ~1 µs a call instead of
- * ~0.1 µs, ~4-5% of that server's CPU for its whole life (CPU profiles of servers started side
- * by side). Over 4 fresh pairs loaded at once the profiled server used 2.2% less CPU per
- * request with the flag (one pair -5.9%), the unprofiled one +0.3% (noise); both get it, so
- * the cost of profiling is still measured like for like.
- */
-const SERVER_V8_FLAGS = ['--no-allocation-site-pretenuring'];
-
-/**
  * Forks the embedded server as a child process (what the recorder does). Listen for
  * SarkChildMessage on the returned ChildProcess; send {type:'stop'} to end it.
  */
@@ -36,7 +25,7 @@ export function forkSarkChild(options: Omit<SarkServerOptions, 'log'>, forkOptio
   const { modulePath, execArgv } = forkArgsFor(sarkChildModuleUrl());
   return fork(modulePath, [], {
     ...forkOptions,
-    execArgv: [...execArgv, ...SERVER_V8_FLAGS],
+    execArgv,
     env: { ...(forkOptions.env ?? process.env), [SARK_OPTIONS_ENV]: JSON.stringify(options) },
   });
 }
