@@ -165,15 +165,19 @@ export async function stopChild(child: ChildProcess): Promise<void> {
  * (with one shared cache, whichever ran second got the first one's decisions as hits). The data
  * set is seeded (or found) by a third start that is not measured: a server that seeded 2M audit
  * rows runs differently afterwards (its heap and JIT state carry the seeding), which showed as a
- * systematic difference in A/A runs. Stop both with stopChild.
+ * systematic difference in A/A runs. `seeded`: an earlier pair of this run already seeded it,
+ * so the third start is skipped. Stop both with stopChild.
  */
 export async function startProfiledPair(
   options: Omit<SarkServerOptions, 'log' | 'redisUrl' | 'profiling'>,
   redisUrl: string,
+  seeded = false,
 ): Promise<{ on: Awaited<ReturnType<typeof startChild>>; off: Awaited<ReturnType<typeof startChild>> }> {
   const db = (n: number) => redisUrl.replace(/\/\d+$/, '') + `/${n}`;
-  const seeder = await startChild({ ...options, redisUrl: db(3), profiling: false });
-  await stopChild(seeder.child);
+  if (!seeded) {
+    const seeder = await startChild({ ...options, redisUrl: db(3), profiling: false });
+    await stopChild(seeder.child);
+  }
   const on = await startChild({ ...options, redisUrl: db(1) });
   try {
     return { on, off: await startChild({ ...options, redisUrl: db(2), profiling: false }) };

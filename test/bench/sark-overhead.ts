@@ -127,7 +127,7 @@ export async function measureProfilingCost(
   const perPair = Math.max(1, Math.ceil(opts.rounds / opts.pairs));
   for (let pair = 0; pair < opts.pairs; pair++) {
     process.stdout.write(`   pair ${pair + 1} of ${opts.pairs}: starting both servers\n`);
-    const { on, off } = await startProfiledPair({ profile: 'optimized', pgUrl }, redisUrl);
+    const { on, off } = await startProfiledPair({ profile: 'optimized', pgUrl }, redisUrl, pair > 0);
     try {
       // Both warm before measuring, as long as the throughput runs warm: while the user and tool
       // caches fill, most requests take the miss path (more spans and queries to record), so the
