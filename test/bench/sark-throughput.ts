@@ -254,7 +254,7 @@ async function runAtRate(options: Omit<SarkServerOptions, 'log'>, rate: number):
   }
 }
 
-/** Optimized with and without profiling, both up, loaded in turn over alternating rounds. */
+/** Optimized with and without profiling over fresh pairs of processes (see sark-overhead.ts). */
 async function profilingCost(pgUrl: string, redisUrl: string): Promise<OverheadResult> {
   process.stdout.write(
     `\n== profiling cost: optimized with and without profiling, ${OVERHEAD_ROUNDS} alternating rounds of ${OVERHEAD_ROUND_S} s over ${OVERHEAD_PAIRS} pairs of processes\n`,
