@@ -17,11 +17,14 @@ import { autocannon, mixRequest, prng, startProfiledPair, stopChild, type Autoca
  *
  * The rounds are spread over several pairs of freshly started processes. One process can
  * carry a cost of its own for its whole life, so more rounds on one pair only measure that pair
- * more precisely. Seen here: in some profiled servers' CPU profiles, and not in others started
- * beside them, nextTick cost ~1 µs a call instead of ~0.1 µs (~6 µs per request), spent
- * allocating Node's tick object; the cause is not known yet. Both loaded at once, an A/A run
- * (the same profiled server twice) gave -3.6% to +1.2% per pair over 4 pairs; one
- * configuration gave +0.9%, -0.1%, +8.6% and +7.3%.
+ * more precisely. Both loaded at once, an A/A run (the same profiled server twice) gave -3.6% to
+ * +1.2% per pair over 4 pairs; one configuration gave +0.9%, -0.1%, +8.6% and +7.3%, and the
+ * median of 4 pairs moved by 2 points between two runs of one configuration.
+ *
+ * To see where the extra CPU goes while both are loaded, sample CPU time, not wall time:
+ * `perf record -e cpu-clock -p <pid>` with the servers under `--perf-basic-prof`. V8's own CPU
+ * profiler samples wall time, so under contention it shows both servers spending about the same
+ * time per request.
  */
 export interface OverheadResult {
   /** Fresh pairs of server processes the rounds were spread over (see measureProfilingCost). */
