@@ -22,12 +22,11 @@
  * wall time, which under contention shows both servers spending about the same per request.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { SarkReadyMessage } from '../../core/sark/index.js';
-import { autocannon, mixRequest, prng, stopChild, withBenchServices, type AutocannonRequest, type Kind } from './sark-bench-lib.js';
+import { autocannon, mixRequest, processCpuNs, prng, stopChild, withBenchServices, type AutocannonRequest, type Kind } from './sark-bench-lib.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -93,16 +92,10 @@ function side(name: 'A' | 'B'): Side {
   return { name, dist: args[`${k}-dist`] ?? DEFAULT_DIST, profiling: profiling === 'on', options: options as Record<string, unknown>, env, nodeFlags };
 }
 
-/** CPU time (ns) spent so far by every thread of process `pid` (Linux schedstat). */
+/** CPU time (ns) of process `pid`, all threads (Linux schedstat); the A/B needs it. */
 function cpuNs(pid: number): number {
-  let ns = 0;
-  for (const t of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      ns += Number(readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]);
-    } catch {
-      // a thread that ended meanwhile
-    }
-  }
+  const ns = processCpuNs(pid);
+  if (ns === null) throw new Error('sark-ab needs /proc/<pid>/task/*/schedstat (Linux) to read the servers\' CPU time');
   return ns;
 }
 

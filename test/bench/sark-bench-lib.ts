@@ -3,7 +3,7 @@
  * seed's traffic mix as autocannon requests, and the server as a child process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Socket, createServer } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -184,5 +184,22 @@ export async function startProfiledPair(
   } catch (err) {
     await stopChild(on.child);
     throw err;
+  }
+}
+
+/** CPU time (ns) spent so far by every thread of process `pid`, or null where /proc has no schedstat. */
+export function processCpuNs(pid: number): number | null {
+  try {
+    let ns = 0;
+    for (const t of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        ns += Number(readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]);
+      } catch {
+        // a thread that ended meanwhile
+      }
+    }
+    return ns;
+  } catch {
+    return null;
   }
 }

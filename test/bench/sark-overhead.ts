@@ -1,7 +1,6 @@
-import { readFileSync, readdirSync } from 'node:fs';
 import type { SarkReadyMessage } from '../../core/sark/index.js';
 import { LatencyHistogram } from '../../core/profiling/histogram.js';
-import { autocannon, mixRequest, prng, startProfiledPair, stopChild, type AutocannonRequest, type Kind } from './sark-bench-lib.js';
+import { autocannon, mixRequest, processCpuNs, prng, startProfiledPair, stopChild, type AutocannonRequest, type Kind } from './sark-bench-lib.js';
 
 /**
  * The cost of profiling, measured side by side: the optimized server with profiling and the same
@@ -52,23 +51,6 @@ export interface OverheadResult {
   together_cpu_cost_pct: number | null;
   /** Each pair's own median of together_cpu_cost_pct: how far one pair of processes can stray. */
   pair_together_cpu_cost_pct: number[];
-}
-
-/** CPU time (ns) spent so far by every thread of process `pid`, or null where /proc has no schedstat. */
-function processCpuNs(pid: number): number | null {
-  try {
-    let ns = 0;
-    for (const t of readdirSync(`/proc/${pid}/task`)) {
-      try {
-        ns += Number(readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]);
-      } catch {
-        // a thread that ended meanwhile
-      }
-    }
-    return ns;
-  } catch {
-    return null;
-  }
 }
 
 const cpu = (v: number | null) => (v === null ? '' : `, ${v.toFixed(0)} us CPU/request`);
