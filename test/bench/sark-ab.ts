@@ -18,10 +18,12 @@
  *
  * `--perf` samples both servers' CPU time in the last round of each pair with
  * `perf record -e cpu-clock` (into /tmp/sark-ab-{A,B}-<pair>.data) and runs them under
- * `--perf-basic-prof`, so `perf report` names JavaScript functions. V8's own profiler samples
+ * `--perf-basic-prof` (V8 then also writes isolate-*-v8.log files, into the temp directory), so
+ * `perf report` names JavaScript functions. V8's own profiler samples
  * wall time, which under contention shows both servers spending about the same per request.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -103,6 +105,8 @@ async function start(s: Side, pgUrl: string, redisUrl: string): Promise<{ child:
   const options = { profile: 'optimized', pgUrl, redisUrl, profiling: s.profiling, ...s.options };
   const child = fork(join(s.dist, 'core', 'sark', 'child.js'), [], {
     execArgv: ['--enable-source-maps', ...s.nodeFlags],
+    // --perf-basic-prof also has V8 write an isolate-*-v8.log into the working directory.
+    cwd: args.perf ? tmpdir() : process.cwd(),
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     env: { ...process.env, ...s.env, SARK_SERVER_OPTIONS: JSON.stringify(options) },
   });
