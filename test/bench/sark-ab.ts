@@ -23,12 +23,14 @@
  * wall time, which under contention shows both servers spending about the same per request.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { median } from '../../core/analysis/stats.js';
 import type { SarkReadyMessage } from '../../core/sark/index.js';
-import { autocannon, mixRequest, processCpuNs, prng, stopChild, withBenchServices, type AutocannonRequest, type Kind } from './sark-bench-lib.js';
+import { autocannon, mixRequest, processCpuNs, prng, redisDb, stopChild, whenReady, withBenchServices, type AutocannonRequest, type Kind } from './sark-bench-lib.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -91,7 +93,9 @@ function side(name: 'A' | 'B'): Side {
   }
   const nodeFlags = (args[`${k}-node-flags`] ?? '').split(' ').filter(Boolean);
   if (args.perf) nodeFlags.push('--perf-basic-prof');
-  return { name, dist: args[`${k}-dist`] ?? DEFAULT_DIST, profiling: profiling === 'on', options: options as Record<string, unknown>, env, nodeFlags };
+  const dist = args[`${k}-dist`] ?? DEFAULT_DIST;
+  if (!existsSync(join(dist, 'core', 'sark', 'child.js'))) throw new Error(`--${k}-dist: no core/sark/child.js under ${dist} (npm run build makes dist/)`);
+  return { name, dist, profiling: profiling === 'on', options: options as Record<string, unknown>, env, nodeFlags };
 }
 
 /** CPU time (ns) of process `pid`, all threads (Linux schedstat); the A/B needs it. */
@@ -110,14 +114,11 @@ async function start(s: Side, pgUrl: string, redisUrl: string): Promise<{ child:
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     env: { ...process.env, ...s.env, SARK_SERVER_OPTIONS: JSON.stringify(options) },
   });
-  const ready = await new Promise<SarkReadyMessage>((resolve, reject) => {
-    child.on('message', (m: { type?: string; message?: string }) => {
-      if (m?.type === 'ready') resolve(m as SarkReadyMessage);
-      if (m?.type === 'error') reject(new Error(`side ${s.name}: ${m.message ?? 'failed to start'}`));
-    });
-    child.once('exit', (code) => reject(new Error(`side ${s.name}: server exited with ${String(code)} before it was ready`)));
-  });
-  return { child, ready };
+  try {
+    return { child, ready: await whenReady(child) };
+  } catch (err) {
+    throw new Error(`side ${s.name}: ${(err as Error).message}`, { cause: err });
+  }
 }
 
 async function load(ready: SarkReadyMessage, seconds: number, seed: number): Promise<{ rps: number; cpuUs: number }> {
@@ -134,11 +135,6 @@ async function load(ready: SarkReadyMessage, seconds: number, seed: number): Pro
   return { rps: r.requests.total / r.duration, cpuUs: (cpuNs(ready.pid) - c0) / 1000 / n };
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 const pct = (ratio: number): string => `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)}%`;
 
 function perfRecord(pid: number, file: string): ChildProcess {
@@ -149,7 +145,7 @@ async function main(): Promise<void> {
   const a = side('A');
   const b = side('B');
   await withBenchServices('sark_ab', async ({ pgUrl, redisUrl }) => {
-    const db = (n: number) => redisUrl.replace(/\/\d+$/, '') + `/${n}`;
+    const db = (n: number) => redisDb(redisUrl, n);
     // Seeded by a start of its own: two first starts at once would both seed the empty database.
     process.stdout.write('seeding the data set (2M audit rows: about a minute)\n');
     const seeder = await start({ ...a, profiling: false, nodeFlags: [] }, pgUrl, db(3));

@@ -141,9 +141,14 @@ export function mixRequest(ready: SarkReadyMessage, rnd: () => number, counts: R
   return { method: 'GET', path: `/api/v1/audit/analytics?from=${d.analyticsWindow.from}&to=${d.analyticsWindow.to}`, headers: {}, body: undefined };
 }
 
-export async function startChild(options: Omit<SarkServerOptions, 'log'>): Promise<{ child: ChildProcess; ready: SarkReadyMessage }> {
-  const child = (await forker())(options, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const ready = await new Promise<SarkReadyMessage>((resolve, reject) => {
+/** The same Redis server's database `n` (servers side by side each get a database of their own). */
+export function redisDb(redisUrl: string, n: number): string {
+  return redisUrl.replace(/\/\d+$/, '') + `/${n}`;
+}
+
+/** Resolves with a forked server's ready message; rejects on its error message or early exit. */
+export function whenReady(child: ChildProcess): Promise<SarkReadyMessage> {
+  return new Promise<SarkReadyMessage>((resolve, reject) => {
     child.on('message', (m: unknown) => {
       if (!isSarkChildMessage(m)) return;
       if (m.type === 'ready') resolve(m);
@@ -151,7 +156,11 @@ export async function startChild(options: Omit<SarkServerOptions, 'log'>): Promi
     });
     child.once('exit', (code) => reject(new Error(`server exited with ${String(code)}`)));
   });
-  return { child, ready };
+}
+
+export async function startChild(options: Omit<SarkServerOptions, 'log'>): Promise<{ child: ChildProcess; ready: SarkReadyMessage }> {
+  const child = (await forker())(options, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  return { child, ready: await whenReady(child) };
 }
 
 export async function stopChild(child: ChildProcess): Promise<void> {
@@ -173,7 +182,7 @@ export async function startProfiledPair(
   redisUrl: string,
   seeded = false,
 ): Promise<{ on: Awaited<ReturnType<typeof startChild>>; off: Awaited<ReturnType<typeof startChild>> }> {
-  const db = (n: number) => redisUrl.replace(/\/\d+$/, '') + `/${n}`;
+  const db = (n: number) => redisDb(redisUrl, n);
   if (!seeded) {
     const seeder = await startChild({ ...options, redisUrl: db(3), profiling: false });
     await stopChild(seeder.child);

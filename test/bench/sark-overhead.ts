@@ -1,3 +1,4 @@
+import { median } from '../../core/analysis/stats.js';
 import type { SarkReadyMessage } from '../../core/sark/index.js';
 import { LatencyHistogram } from '../../core/profiling/histogram.js';
 import { autocannon, mixRequest, processCpuNs, prng, startProfiledPair, stopChild, type AutocannonRequest, type Kind } from './sark-bench-lib.js';
@@ -55,11 +56,6 @@ export interface OverheadResult {
 
 const cpu = (v: number | null) => (v === null ? '' : `, ${v.toFixed(0)} us CPU/request`);
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 
 async function load(ready: SarkReadyMessage, seconds: number, connections: number, seed: number): Promise<{ rps: number; p95: number; cpuUsPerRequest: number | null }> {
   const rnd = prng(seed);
