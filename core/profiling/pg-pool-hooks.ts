@@ -38,6 +38,22 @@ type ConnectFn = (this: PoolLike, cb?: ConnectCallback) => unknown;
 export interface PoolLike {
   connect: ConnectFn;
   Promise?: PromiseConstructor;
+  totalCount?: number;
+  idleCount?: number;
+  waitingCount?: number;
+  options?: { max?: number };
+}
+
+/**
+ * True when pg-pool serves a checkout from the caller's own async context: nobody is waiting
+ * and a client is idle (handed out on a nextTick the caller scheduled) or can be opened (its
+ * socket's callbacks run in the context that opened it). Otherwise the request waits in the
+ * pool's queue and is served from whichever context releases a client.
+ */
+function servedInCallersContext(pool: PoolLike): boolean {
+  const { totalCount, idleCount, waitingCount } = pool;
+  if (typeof totalCount !== 'number' || typeof idleCount !== 'number' || waitingCount !== 0) return false;
+  return idleCount > 0 || totalCount < (pool.options?.max ?? 10);
 }
 
 interface PoolHooks {
@@ -81,8 +97,10 @@ function install(pool: PoolLike): PoolHooks {
     let site = handoff === null ? null : handoff.site();
     if (site === null && wantsSite(hooks)) site = captureStack();
     if (typeof cb === 'function') {
-      // A user callback runs later from another context: bind it to the caller's.
-      const callback = handoff === null ? AsyncResource.bind(cb) : cb;
+      // A queued checkout's callback runs later from another context: bind it to the caller's.
+      // Only then: a bound function per checkout (an AsyncResource and redefined properties)
+      // made a monitored pool's server spend 10% more CPU per request when done every time.
+      const callback = handoff === null && !servedInCallersContext(this) ? AsyncResource.bind(cb) : cb;
       return original.call(this, (err: unknown, client?: object, release?: unknown) => {
         if (!err && client !== undefined) notify(hooks, client, site);
         if (handoff === null) return callback(err, client, release);

@@ -215,6 +215,48 @@ describe('query profiler on a real pg Pool', () => {
     }
   });
 
+  it("queries in a pool.connect callback count toward the caller's trace, whether the checkout waited or not", async () => {
+    const qp = new QueryProfiler({ nPlusOneThreshold: 5, nPlusOneWindowMs: 60_000 });
+    const fns = new FunctionProfiler();
+    const pool = qp.instrument(newPool(1));
+    const loopIn = (client: pg.PoolClient): Promise<unknown> =>
+      Promise.all([1, 2, 3, 4, 5].map((i) => client.query('SELECT name FROM teams WHERE id = $1', [`team-${i}`])));
+    const checkoutAndLoop = (): Promise<void> =>
+      new Promise<void>((resolve, reject) => {
+        pool.connect((err, client, release) => {
+          if (err || client === undefined) return reject(err as Error);
+          loopIn(client).then(
+            () => {
+              release();
+              resolve();
+            },
+            (e: unknown) => {
+              release();
+              reject(e as Error);
+            },
+          );
+        });
+      });
+    try {
+      // Served at once: an idle client (after a first query opened it).
+      await pool.query('SELECT 1 AS warm');
+      await fns.trace('served', checkoutAndLoop);
+      // Queued: the only client is held, and released outside any trace.
+      const holder = await pool.connect();
+      const queued = fns.trace('queued', checkoutAndLoop);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(pool.waitingCount).toBe(1);
+      holder.release();
+      await queued;
+      const findings = qp.detectNPlusOne();
+      expect(findings).toHaveLength(1);
+      // Per trace, not a sliding window: both callbacks ran in their caller's trace.
+      expect(findings[0]).toMatchObject({ detection: 'trace', occurrences: 10, traces_affected: 2, max_per_trace: 5 });
+    } finally {
+      await pool.end();
+    }
+  });
+
   it('disable() stops recording, enable() resumes, reset() forgets', async () => {
     const qp = new QueryProfiler();
     const pool = qp.instrument(newPool());
