@@ -107,3 +107,32 @@ describe('CacheAnalyzer key patterns for repeated keys', () => {
     expect([...byPattern.values()].reduce((a, b) => a + b, 0)).toBe(5_004);
   });
 });
+
+describe('CacheAnalyzer counting in batches', () => {
+  it('every read counts what is pending: exact totals on both sides of a batch', () => {
+    const ca = new CacheAnalyzer();
+    ca.add('policy:user-1:tool-1:invoke', 'get', true, 0.3, 'public');
+    // Read at once: one operation, not zero.
+    expect(ca.totals).toEqual({ operations: 1, hits: 1, misses: 0 });
+    // 1,000 more, mixed, across several batches.
+    for (let i = 0; i < 1_000; i++) {
+      const key = `policy:user-${i}:tool-${i % 7}:invoke`;
+      if (i % 4 === 0) ca.add(key, 'get', false, 2.5, 'critical');
+      else if (i % 4 === 1) ca.add(key, 'set', undefined, 0.5, 'critical', 30);
+      else if (i % 4 === 2) ca.add(`user:role:user-${i}`, 'delete', undefined, 0.2);
+      else ca.add(key, 'get', true, 0.4, 'public');
+    }
+    const stats = ca.getStats();
+    expect(stats).toMatchObject({ operations: 1_001, gets: 501, sets: 250, deletes: 250, hits: 251, misses: 250 });
+    expect(stats.by_pattern.find((p) => p.pattern === 'user:role:*')?.operations).toBe(250);
+    const critical = stats.by_sensitivity.find((s) => s.sensitivity === 'critical');
+    expect(critical).toMatchObject({ operations: 500, hits: 0, misses: 250, ttl_s: 30 });
+    // The hit buckets hold every hit: 0.3 and 0.4 ms are all in the 0-1 ms bucket.
+    expect(stats.hit_latency_histogram[0]?.count).toBe(251);
+    expect(stats.miss_latency_histogram[2]?.count).toBe(250);
+    // Pending records do not survive reset().
+    ca.add('policy:user-1:tool-1:invoke', 'get', true, 0.3);
+    ca.reset();
+    expect(ca.totals).toEqual({ operations: 0, hits: 0, misses: 0 });
+  });
+});
