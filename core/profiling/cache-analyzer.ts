@@ -168,14 +168,14 @@ export class CacheAnalyzer {
     const num = this.pendingNum;
     const ref = this.pendingRef;
     for (let i = 0; i < n; i++) {
-      const ttlS = num[i * 3 + 2] as number;
-      this.count(ref[i * 2] as string, num[i * 3] as number, num[i * 3 + 1] as number, ref[i * 2 + 1], ttlS < 0 ? undefined : ttlS);
+      this.count(ref[i * 2] as string, num[i * 3] as number, num[i * 3 + 1] as number, ref[i * 2 + 1], num[i * 3 + 2] as number);
       ref[i * 2] = undefined;
       ref[i * 2 + 1] = undefined;
     }
   }
 
-  private count(key: string, op: number, durationMs: number, sensitivity: string | undefined, ttlS: number | undefined): void {
+  /** ttlS: -1 when the operation set none. */
+  private count(key: string, op: number, durationMs: number, sensitivity: string | undefined, ttlS: number): void {
     this.operations++;
     // The pattern string comes back interned (see KeyPatterns), so this lookup reuses its hash.
     const pattern = this.patterns.patternOf(key);
@@ -192,7 +192,7 @@ export class CacheAnalyzer {
       if (s !== undefined) {
         s.operations++;
         s.latencyMs += durationMs;
-        if (ttlS !== undefined && ttlS >= 0) {
+        if (ttlS >= 0) {
           s.ttlSumS += ttlS;
           s.ttlCount++;
         }

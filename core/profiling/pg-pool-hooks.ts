@@ -53,7 +53,12 @@ export interface PoolLike {
 function servedInCallersContext(pool: PoolLike): boolean {
   const { totalCount, idleCount, waitingCount } = pool;
   if (typeof totalCount !== 'number' || typeof idleCount !== 'number' || waitingCount !== 0) return false;
-  return idleCount > 0 || totalCount < (pool.options?.max ?? 10);
+  return idleCount > 0 || totalCount < poolMax(pool);
+}
+
+/** The most clients a pg Pool may open (pg-pool's default is 10). */
+export function poolMax(pool: PoolLike): number {
+  return pool.options?.max ?? 10;
 }
 
 interface PoolHooks {

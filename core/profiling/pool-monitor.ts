@@ -3,7 +3,7 @@ import { UsageError } from '../common/errors.js';
 import { TokenBucket, TopN } from './bounded.js';
 import { callSiteOf, type SiteRef } from './call-site.js';
 import { LatencyHistogram } from './histogram.js';
-import { addCheckoutListener, removeCheckoutListener, type CheckoutListener, type PoolLike } from './pg-pool-hooks.js';
+import { addCheckoutListener, poolMax, removeCheckoutListener, type CheckoutListener, type PoolLike } from './pg-pool-hooks.js';
 import { PoolSampleStats } from './pool-samples.js';
 import type { LongHeldConnection, PoolSection } from './report-types.js';
 import type { PoolSample } from './snapshot-types.js';
@@ -43,7 +43,6 @@ export interface PgPoolLike extends PoolLike {
   totalCount: number;
   idleCount: number;
   waitingCount: number;
-  options?: { max?: number };
   on(event: 'release', listener: (err: unknown, client: object) => void): unknown;
   removeListener(event: 'release', listener: (err: unknown, client: object) => void): unknown;
 }
@@ -124,7 +123,7 @@ export class ConnectionPoolMonitor {
 
   /** Largest number of clients the pool may open. */
   get maxSize(): number {
-    return this.pool.options?.max ?? 10;
+    return poolMax(this.pool);
   }
 
   /** Base size: checkouts above it are overflow. */
