@@ -94,7 +94,7 @@ export class CacheAnalyzer {
   private misses = 0;
   /** Pending records: [op code, duration ms, ttl s or -1] each... */
   private readonly pendingNum = new Float64Array(PENDING_BATCH * 3);
-  /** ...and [key, sensitivity] each. */
+  /** ...and [key pattern, sensitivity] each. */
   private readonly pendingRef: Array<string | undefined> = new Array<string | undefined>(PENDING_BATCH * 2).fill(undefined);
   private pendingCount = 0;
 
@@ -155,7 +155,9 @@ export class CacheAnalyzer {
       operation === 'get' ? (hit === true ? OP_GET_HIT : hit === false ? OP_GET_MISS : OP_GET) : operation === 'set' ? OP_SET : operation === 'delete' ? OP_DELETE : OP_OTHER;
     num[i * 3 + 1] = durationMs;
     num[i * 3 + 2] = ttlS !== undefined && ttlS >= 0 ? ttlS : -1;
-    this.pendingRef[i * 2] = key;
+    // The pattern now, while the key (just built and sent) is in the CPU's caches; the batch
+    // then holds a few interned pattern strings rather than every key.
+    this.pendingRef[i * 2] = this.patterns.patternOf(key);
     this.pendingRef[i * 2 + 1] = sensitivity;
     this.pendingCount = i + 1;
     if (i + 1 === PENDING_BATCH) this.countPending();
@@ -175,10 +177,9 @@ export class CacheAnalyzer {
   }
 
   /** ttlS: -1 when the operation set none. */
-  private count(key: string, op: number, durationMs: number, sensitivity: string | undefined, ttlS: number): void {
+  private count(pattern: string, op: number, durationMs: number, sensitivity: string | undefined, ttlS: number): void {
     this.operations++;
     // The pattern string comes back interned (see KeyPatterns), so this lookup reuses its hash.
-    const pattern = this.patterns.patternOf(key);
     const p = this.byPattern.get(pattern) ?? this.newCounts(pattern);
     p.operations++;
     p.latencyMs += durationMs;
