@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../common/errors.js';
 import { DEFAULT_TIMING_BUDGET, KNOB_SPECS, parseKnobAssignments, startSarkServer } from '../../sark/index.js';
+import { tuneServerProcess } from '../../sark/process-tuning.js';
 import { targetFrom, type TargetFlags } from './target-options.js';
 
 function knobsHelp(): string {
@@ -31,6 +32,8 @@ export function registerServe(program: Command): void {
       if ((opts as { targetUrl?: string }).targetUrl) throw new UsageError('serve runs the embedded server only');
       const { target, embedded } = targetFrom({ ...opts, embedded: true }, false);
       if (target.kind !== 'embedded') throw new UsageError('serve runs the embedded server only');
+      // This process now exists to run the server (see process-tuning.ts).
+      tuneServerProcess();
       const server = await startSarkServer({
         port: embedded.port ?? 0,
         profile: target.profile,
