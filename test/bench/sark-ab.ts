@@ -9,12 +9,16 @@
  *   npx tsx test/bench/sark-ab.ts [--pairs 6] [--rounds 2] [--round-s 8] [--warmup-s 10]
  *       [--a-dist DIR] [--b-dist DIR] [--a-profiling on|off] [--b-profiling on|off]
  *       [--a-opts JSON] [--b-opts JSON] [--a-env K=V,..] [--b-env K=V,..]
- *       [--a-node-flags "..."] [--b-node-flags "..."] [--perf]
+ *       [--a-node-flags "..."] [--b-node-flags "..."] [--perf] [--gc]
  *
  * Why pairs, not rounds: one server process can carry a cost of its own for its whole life, so
  * more rounds on one pair only measure that pair. On the 2-core CI VM an A/A run gave -3.6% to
  * +1.2% per pair, and the median of 4 pairs moved by 2 points between two runs of one
  * configuration: only effects of several points can be told apart.
+ *
+ * `--gc` runs both servers under V8's `--trace-gc` and prints each round's mark-compacts (full
+ * GCs) per side: how the allocation-site pretenuring that process-tuning.ts now switches off was
+ * found (3-7 per 30 s on a server that had fallen into it, 0 otherwise).
  *
  * `--perf` samples both servers' CPU time in the last round of each pair with
  * `perf record -e cpu-clock` (into /tmp/sark-ab-{A,B}-<pair>.data) and runs them under
@@ -50,6 +54,7 @@ const { values: args } = parseArgs({
     'a-node-flags': { type: 'string', default: '' },
     'b-node-flags': { type: 'string', default: '' },
     perf: { type: 'boolean', default: false },
+    gc: { type: 'boolean', default: false },
   },
 });
 
@@ -93,6 +98,7 @@ function side(name: 'A' | 'B'): Side {
   }
   const nodeFlags = (args[`${k}-node-flags`] ?? '').split(' ').filter(Boolean);
   if (args.perf) nodeFlags.push('--perf-basic-prof');
+  if (args.gc) nodeFlags.push('--trace-gc');
   const dist = args[`${k}-dist`] ?? DEFAULT_DIST;
   if (!existsSync(join(dist, 'core', 'sark', 'child.js'))) throw new Error(`--${k}-dist: no core/sark/child.js under ${dist} (npm run build makes dist/)`);
   return { name, dist, profiling: profiling === 'on', options: options as Record<string, unknown>, env, nodeFlags };
@@ -105,15 +111,27 @@ function cpuNs(pid: number): number {
   return ns;
 }
 
+/** Mark-compacts each server has run so far (`--gc`: counted from its --trace-gc lines). */
+const markCompacts = new Map<ChildProcess, number>();
+
 async function start(s: Side, pgUrl: string, redisUrl: string): Promise<{ child: ChildProcess; ready: SarkReadyMessage }> {
   const options = { profile: 'optimized', pgUrl, redisUrl, profiling: s.profiling, ...s.options };
   const child = fork(join(s.dist, 'core', 'sark', 'child.js'), [], {
     execArgv: ['--enable-source-maps', ...s.nodeFlags],
     // --perf-basic-prof also has V8 write an isolate-*-v8.log into the working directory.
     cwd: args.perf ? tmpdir() : process.cwd(),
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    stdio: ['ignore', args.gc ? 'pipe' : 'ignore', 'inherit', 'ipc'],
     env: { ...process.env, ...s.env, SARK_SERVER_OPTIONS: JSON.stringify(options) },
   });
+  if (args.gc && child.stdout !== null) {
+    markCompacts.set(child, 0);
+    let tail = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      const lines = (tail + chunk).split('\n');
+      tail = lines.pop() ?? '';
+      for (const line of lines) if (line.includes('Mark-Compact')) markCompacts.set(child, (markCompacts.get(child) ?? 0) + 1);
+    });
+  }
   try {
     return { child, ready: await whenReady(child) };
   } catch (err) {
@@ -153,6 +171,7 @@ async function main(): Promise<void> {
     const cpuRatios: number[] = [];
     const rpsRatios: number[] = [];
     const perPair: number[] = [];
+    const roundMarkCompacts: Array<{ a: number; b: number }> = [];
     for (let p = 0; p < PAIRS; p++) {
       // Which side starts first alternates, in case the order of starts matters.
       const first = p % 2 === 0 ? a : b;
@@ -165,14 +184,18 @@ async function main(): Promise<void> {
         for (let r = 0; r < ROUNDS; r++) {
           const perfs =
             args.perf && r === ROUNDS - 1 ? [perfRecord(sa.ready.pid, `/tmp/sark-ab-A-${p + 1}.data`), perfRecord(sb.ready.pid, `/tmp/sark-ab-B-${p + 1}.data`)] : [];
+          const mc0 = [markCompacts.get(sa.child) ?? 0, markCompacts.get(sb.child) ?? 0];
           const [ra, rb] = await Promise.all([load(sa.ready, ROUND_S, 100 + r), load(sb.ready, ROUND_S, 100 + r)]);
           await Promise.all(perfs.map((pp) => new Promise((done) => (pp.exitCode !== null ? done(null) : pp.once('exit', done)))));
+          const mc = { a: (markCompacts.get(sa.child) ?? 0) - (mc0[0] as number), b: (markCompacts.get(sb.child) ?? 0) - (mc0[1] as number) };
+          if (args.gc) roundMarkCompacts.push(mc);
           ratios.push(ra.cpuUs / rb.cpuUs);
           cpuRatios.push(ra.cpuUs / rb.cpuUs);
           rpsRatios.push(ra.rps / rb.rps);
           process.stdout.write(
             `pair ${p + 1} round ${r + 1}: A ${ra.rps.toFixed(0)} req/s ${ra.cpuUs.toFixed(1)} us CPU/request; ` +
-              `B ${rb.rps.toFixed(0)} req/s ${rb.cpuUs.toFixed(1)} us CPU/request; A/B CPU ${pct(ra.cpuUs / rb.cpuUs)}\n`,
+              `B ${rb.rps.toFixed(0)} req/s ${rb.cpuUs.toFixed(1)} us CPU/request; A/B CPU ${pct(ra.cpuUs / rb.cpuUs)}` +
+              `${args.gc ? `; mark-compacts A ${mc.a}, B ${mc.b}` : ''}\n`,
           );
         }
         perPair.push(median(ratios));
@@ -198,6 +221,7 @@ async function main(): Promise<void> {
         cpu_a_over_b_pct: (median(cpuRatios) - 1) * 100,
         throughput_a_over_b_pct: (median(rpsRatios) - 1) * 100,
         per_pair_cpu_pct: perPair.map((r) => (r - 1) * 100),
+        ...(args.gc ? { mark_compacts_per_round: roundMarkCompacts } : {}),
       })}\n`,
     );
   });

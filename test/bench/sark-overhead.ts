@@ -45,6 +45,10 @@ export interface OverheadResult {
   together_off_rps: number[];
   /** Both servers loaded at the same time: 1 - median(on/off throughput), in %. */
   together_cost_pct: number;
+  together_on_p95_ms: number[];
+  together_off_p95_ms: number[];
+  /** Median of the at-once rounds' p95 ratios: the p95 target measured the way throughput is. */
+  together_p95_cost_pct: number;
   /**
    * Both loaded at once: median of the per-round ratios of server CPU per request, on over off,
    * minus 1, in %. The steadiest figure here: an A/A run (profiling off in both) gave -0.9%.
@@ -96,6 +100,9 @@ export async function measureProfilingCost(
     together_on_rps: [],
     together_off_rps: [],
     together_cost_pct: 0,
+    together_on_p95_ms: [],
+    together_off_p95_ms: [],
+    together_p95_cost_pct: 0,
     together_cpu_cost_pct: null,
     pair_together_cpu_cost_pct: [],
   };
@@ -104,6 +111,7 @@ export async function measureProfilingCost(
   const cpuRatios: number[] = [];
   const together: number[] = [];
   const togetherCpu: number[] = [];
+  const togetherP95: number[] = [];
   // Rounds are spread over the pairs: each pair of processes runs its share.
   const perPair = Math.max(1, Math.ceil(opts.rounds / opts.pairs));
   for (let pair = 0; pair < opts.pairs; pair++) {
@@ -149,6 +157,9 @@ export async function measureProfilingCost(
         const r = pair * perPair + i;
         const [a, b] = await Promise.all([load(on.ready, opts.roundS, opts.connections, 200 + r), load(off.ready, opts.roundS, opts.connections, 200 + r)]);
         together.push(a.rps / b.rps);
+        togetherP95.push(a.p95 / b.p95);
+        out.together_on_p95_ms.push(a.p95);
+        out.together_off_p95_ms.push(b.p95);
         if (a.cpuUsPerRequest !== null && b.cpuUsPerRequest !== null) {
           togetherCpu.push(a.cpuUsPerRequest / b.cpuUsPerRequest);
           pairCpu.push(a.cpuUsPerRequest / b.cpuUsPerRequest);
@@ -156,7 +167,8 @@ export async function measureProfilingCost(
         out.together_on_rps.push(a.rps);
         out.together_off_rps.push(b.rps);
         process.stdout.write(
-          `   together ${r + 1}: profiling on ${a.rps.toFixed(0)} req/s${cpu(a.cpuUsPerRequest)}, off ${b.rps.toFixed(0)} req/s${cpu(b.cpuUsPerRequest)} (${((a.rps / b.rps - 1) * 100).toFixed(1)}%)\n`,
+          `   together ${r + 1}: profiling on ${a.rps.toFixed(0)} req/s p95 ${a.p95.toFixed(2)} ms${cpu(a.cpuUsPerRequest)}, ` +
+            `off ${b.rps.toFixed(0)} req/s p95 ${b.p95.toFixed(2)} ms${cpu(b.cpuUsPerRequest)} (${((a.rps / b.rps - 1) * 100).toFixed(1)}%)\n`,
         );
       }
       if (pairCpu.length > 0) out.pair_together_cpu_cost_pct.push((median(pairCpu) - 1) * 100);
@@ -167,6 +179,7 @@ export async function measureProfilingCost(
   }
   out.rounds = opts.pairs * perPair;
   out.together_cost_pct = (1 - median(together)) * 100;
+  out.together_p95_cost_pct = (median(togetherP95) - 1) * 100;
   out.together_cpu_cost_pct = togetherCpu.length > 0 ? (median(togetherCpu) - 1) * 100 : null;
   out.throughput_cost_pct = (1 - median(ratios)) * 100;
   out.p95_cost_pct = (median(p95Ratios) - 1) * 100;

