@@ -14,8 +14,9 @@ import { setFlagsFromString } from 'node:v8';
  * to: a mark-compact every 3-5 s, each throwing away optimized code that V8 then recompiles.
  * Whether a process fell into it depended on timing, which is why one server process could carry
  * a cost of its own for its whole life (profiled ones more often: they warm up more slowly).
- * Measured with sark-ab (2026-11-27): 0 mark-compacts in steady state with it off, against 3-7
- * per 30 s with it on.
+ * Measured with sark-ab --gc (2026-11-27): with it on, 3-7 mark-compacts per 30 s once a server
+ * had fallen into it; with it off, none over a server's first ~40 s and 2-6 per minute later
+ * (as live data grows).
  */
 export function tuneServerProcess(): void {
   setFlagsFromString('--no-allocation-site-pretenuring');

@@ -18,7 +18,8 @@
  *
  * `--gc` runs both servers under V8's `--trace-gc` and prints each round's mark-compacts (full
  * GCs) per side: how the allocation-site pretenuring that process-tuning.ts now switches off was
- * found (3-7 per 30 s on a server that had fallen into it, 0 otherwise).
+ * found (3-7 per 30 s on a server that had fallen into it; with it off, none over a server's
+ * first ~40 s, 2-6 a minute later in life).
  *
  * `--perf` samples both servers' CPU time in the last round of each pair with
  * `perf record -e cpu-clock` (into /tmp/sark-ab-{A,B}-<pair>.data) and runs them under
