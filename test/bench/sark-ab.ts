@@ -125,7 +125,6 @@ async function start(s: Side, pgUrl: string, redisUrl: string): Promise<{ child:
     env: { ...process.env, ...s.env, SARK_SERVER_OPTIONS: JSON.stringify(options) },
   });
   if (args.gc && child.stdout !== null) {
-    markCompacts.set(child, 0);
     let tail = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       const lines = (tail + chunk).split('\n');
@@ -185,10 +184,11 @@ async function main(): Promise<void> {
         for (let r = 0; r < ROUNDS; r++) {
           const perfs =
             args.perf && r === ROUNDS - 1 ? [perfRecord(sa.ready.pid, `/tmp/sark-ab-A-${p + 1}.data`), perfRecord(sb.ready.pid, `/tmp/sark-ab-B-${p + 1}.data`)] : [];
-          const mc0 = [markCompacts.get(sa.child) ?? 0, markCompacts.get(sb.child) ?? 0];
+          const mcA = markCompacts.get(sa.child) ?? 0;
+          const mcB = markCompacts.get(sb.child) ?? 0;
           const [ra, rb] = await Promise.all([load(sa.ready, ROUND_S, 100 + r), load(sb.ready, ROUND_S, 100 + r)]);
           await Promise.all(perfs.map((pp) => new Promise((done) => (pp.exitCode !== null ? done(null) : pp.once('exit', done)))));
-          const mc = { a: (markCompacts.get(sa.child) ?? 0) - (mc0[0] as number), b: (markCompacts.get(sb.child) ?? 0) - (mc0[1] as number) };
+          const mc = { a: (markCompacts.get(sa.child) ?? 0) - mcA, b: (markCompacts.get(sb.child) ?? 0) - mcB };
           if (args.gc) roundMarkCompacts.push(mc);
           ratios.push(ra.cpuUs / rb.cpuUs);
           cpuRatios.push(ra.cpuUs / rb.cpuUs);

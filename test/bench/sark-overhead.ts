@@ -111,7 +111,6 @@ export async function measureProfilingCost(
   const cpuRatios: number[] = [];
   const together: number[] = [];
   const togetherCpu: number[] = [];
-  const togetherP95: number[] = [];
   // Rounds are spread over the pairs: each pair of processes runs its share.
   const perPair = Math.max(1, Math.ceil(opts.rounds / opts.pairs));
   for (let pair = 0; pair < opts.pairs; pair++) {
@@ -157,7 +156,6 @@ export async function measureProfilingCost(
         const r = pair * perPair + i;
         const [a, b] = await Promise.all([load(on.ready, opts.roundS, opts.connections, 200 + r), load(off.ready, opts.roundS, opts.connections, 200 + r)]);
         together.push(a.rps / b.rps);
-        togetherP95.push(a.p95 / b.p95);
         out.together_on_p95_ms.push(a.p95);
         out.together_off_p95_ms.push(b.p95);
         if (a.cpuUsPerRequest !== null && b.cpuUsPerRequest !== null) {
@@ -179,7 +177,7 @@ export async function measureProfilingCost(
   }
   out.rounds = opts.pairs * perPair;
   out.together_cost_pct = (1 - median(together)) * 100;
-  out.together_p95_cost_pct = (median(togetherP95) - 1) * 100;
+  out.together_p95_cost_pct = (median(out.together_on_p95_ms.map((p95, i) => p95 / (out.together_off_p95_ms[i] as number))) - 1) * 100;
   out.together_cpu_cost_pct = togetherCpu.length > 0 ? (median(togetherCpu) - 1) * 100 : null;
   out.throughput_cost_pct = (1 - median(ratios)) * 100;
   out.p95_cost_pct = (median(p95Ratios) - 1) * 100;
